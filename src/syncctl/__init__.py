@@ -1,0 +1,3 @@
+"""syncctl: GitOps for Truto sync jobs."""
+
+__version__ = "0.1.0"

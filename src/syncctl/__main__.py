@@ -1,0 +1,3 @@
+from syncctl.cli.main import main
+
+main()

@@ -1,0 +1,106 @@
+"""The ``syncctl`` command line: a thin layer of click over the typed core.
+
+This is the one boundary where errors become exits: a ``SyncctlError`` prints one line
+(``syncctl: error: …``) and exits with its code; usage errors exit 2. Subcommands are imported
+lazily so ``syncctl validate`` never pays for the HTTP client or the reconciler.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from syncctl import __version__
+from syncctl.errors import EXIT_USAGE, SyncctlError
+
+# name -> "module:attribute" of the click command, imported on first use.
+COMMANDS: dict[str, str] = {
+    "validate": "syncctl.cli.validate:validate",
+    "schema": "syncctl.cli.schema:schema",
+    "emulator": "syncctl.cli.emulator:emulator",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Globals:
+    """Options every command shares, parsed once by the group."""
+
+    env: str | None
+    config: Path | None
+    color: bool
+    verbosity: int
+
+
+def _use_color(choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+class SyncctlGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SyncctlError as exc:
+            click.echo(f"syncctl: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("syncctl: interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=SyncctlGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="syncctl")
+@click.option("--env", "env", metavar="NAME", help="Target environment (default: configured).")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration file (default: syncctl.toml or pyproject.toml, searched upwards).",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour output; NO_COLOR in the environment turns auto off.",
+)
+@click.option("-v", "--verbose", count=True, help="More output (repeatable).")
+@click.option("-q", "--quiet", count=True, help="Less output (repeatable).")
+@click.pass_context
+def cli(
+    ctx: click.Context, env: str | None, config: Path | None, color: str, verbose: int, quiet: int
+) -> None:
+    """GitOps for Truto sync jobs: validate, plan and apply sync-job YAML files."""
+    ctx.obj = Globals(env=env, config=config, color=_use_color(color), verbosity=verbose - quiet)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    try:
+        cli.main(args=argv, prog_name="syncctl")
+    except SyncctlError as exc:  # raised outside a command (option callbacks)
+        click.echo(f"syncctl: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except OSError as exc:  # e.g. a closed stdout pipe
+        click.echo(f"syncctl: error: {exc}", err=True)
+        sys.exit(EXIT_USAGE if isinstance(exc, FileNotFoundError) else 1)

@@ -1,0 +1,196 @@
+"""Project configuration: ``[tool.syncctl]`` in pyproject.toml, or a ``syncctl.toml``.
+
+With no configuration at all the defaults apply: jobs in ``jobs/``, state in ``state/``, and
+one environment ``local`` served by the bundled emulator in process (``embedded:`` URL).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from syncctl.errors import ConfigError
+
+LOCAL_URL = "embedded:.syncctl/local.sqlite3"
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+_ENV_KEYS = frozenset({"url", "token_env", "state_path", "rate", "concurrency", "mass_delete_ratio"})
+_TOP_KEYS = frozenset({"jobs_dir", "state_dir", "default_environment", "environments"})
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    """One target account of the sync-job API."""
+
+    name: str
+    url: str
+    token_env: str
+    state_path: Path
+    rate: float | None = None  # requests per second, client side; None = unlimited
+    concurrency: int = 8
+    mass_delete_ratio: float = 0.5
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.url.startswith("embedded:")
+
+    def token(self) -> str | None:
+        """The API token, read from the environment variable only (never from a file)."""
+        value = os.environ.get(self.token_env)
+        return value or None
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    root: Path
+    source: Path | None
+    jobs_dir: Path
+    state_dir: Path
+    default_environment: str
+    environments: Mapping[str, Environment] = field(default_factory=dict)
+
+    def environment(self, name: str | None) -> Environment:
+        chosen = name or self.default_environment
+        try:
+            return self.environments[chosen]
+        except KeyError:
+            known = ", ".join(sorted(self.environments)) or "none"
+            raise ConfigError(
+                f"unknown environment {chosen!r} (configured: {known})",
+                hint="add [tool.syncctl.environments." + chosen + "] to pyproject.toml",
+            ) from None
+
+
+def check_url(url: str, *, where: str) -> None:
+    """Refuse anything but https://, embedded: and http:// to a loopback host."""
+    if url.startswith("embedded:"):
+        if not url.removeprefix("embedded:"):
+            raise ConfigError(f"{where}: embedded: URL needs a database path")
+        return
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname:
+        if parts.hostname in LOOPBACK_HOSTS or parts.hostname.startswith("127."):
+            return
+        raise ConfigError(
+            f"{where}: refusing plain http:// to {parts.hostname}",
+            hint="use https://; http:// is allowed only for loopback hosts",
+        )
+    raise ConfigError(f"{where}: unsupported URL {url!r}", hint="use https://host or embedded:PATH")
+
+
+def _find_config(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / "syncctl.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            return pyproject
+    return None
+
+
+def _read_table(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("syncctl", {})
+    else:
+        table = data.get("tool", {}).get("syncctl", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.syncctl] must be a table")
+    return table
+
+
+def _environment(name: str, raw: Any, root: Path, state_dir: Path, where: str) -> Environment:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: environment {name!r} must be a table")
+    unknown = set(raw) - _ENV_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: environment {name!r}: unknown key(s) {', '.join(sorted(unknown))}")
+    url = raw.get("url")
+    if not isinstance(url, str) or not url:
+        raise ConfigError(f"{where}: environment {name!r} needs a url")
+    check_url(url, where=f"{where}: environment {name!r}")
+    token_env = raw.get("token_env", f"SYNCCTL_{name.upper().replace('-', '_')}_TOKEN")
+    if not isinstance(token_env, str) or not token_env:
+        raise ConfigError(f"{where}: environment {name!r}: token_env must name a variable")
+    state_path = root / str(raw.get("state_path", state_dir / f"{name}.json"))
+    rate = raw.get("rate")
+    if rate is not None and (not isinstance(rate, int | float) or rate <= 0):
+        raise ConfigError(f"{where}: environment {name!r}: rate must be a positive number")
+    concurrency = raw.get("concurrency", 8)
+    if not isinstance(concurrency, int) or not 1 <= concurrency <= 256:
+        raise ConfigError(f"{where}: environment {name!r}: concurrency must be 1..256")
+    ratio = raw.get("mass_delete_ratio", 0.5)
+    if not isinstance(ratio, int | float) or not 0 < ratio <= 1:
+        raise ConfigError(f"{where}: environment {name!r}: mass_delete_ratio must be in (0, 1]")
+    return Environment(
+        name=name,
+        url=url,
+        token_env=token_env,
+        state_path=state_path,
+        rate=float(rate) if rate is not None else None,
+        concurrency=concurrency,
+        mass_delete_ratio=float(ratio),
+    )
+
+
+def default_config(root: Path) -> Config:
+    local = Environment(
+        name="local",
+        url=LOCAL_URL,
+        token_env="SYNCCTL_LOCAL_TOKEN",
+        state_path=root / ".syncctl" / "state" / "local.json",
+    )
+    return Config(
+        root=root,
+        source=None,
+        jobs_dir=root / "jobs",
+        state_dir=root / "state",
+        default_environment="local",
+        environments={"local": local},
+    )
+
+
+def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
+    """Read the configuration from ``path``, or find it upwards from ``cwd``."""
+    start = (cwd or Path.cwd()).resolve()
+    source = path if path is not None else _find_config(start)
+    if source is None:
+        return default_config(start)
+    if not source.is_file():
+        raise ConfigError(f"{source}: configuration file not found")
+    table = _read_table(source)
+    root = source.resolve().parent
+    if not table:
+        return default_config(root)
+    where = str(source)
+    unknown = set(table) - _TOP_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: [tool.syncctl]: unknown key(s) {', '.join(sorted(unknown))}")
+    jobs_dir = root / str(table.get("jobs_dir", "jobs"))
+    state_dir = Path(str(table.get("state_dir", "state")))
+    raw_envs = table.get("environments")
+    if raw_envs is None:
+        defaults = default_config(root)
+        return Config(root, source, jobs_dir, root / state_dir, "local", defaults.environments)
+    if not isinstance(raw_envs, dict) or not raw_envs:
+        raise ConfigError(f"{where}: [tool.syncctl.environments] must define at least one table")
+    environments = {
+        name: _environment(name, raw, root, state_dir, where) for name, raw in raw_envs.items()
+    }
+    default = table.get("default_environment", next(iter(environments)))
+    if default not in environments:
+        raise ConfigError(f"{where}: default_environment {default!r} is not configured")
+    return Config(root, source, jobs_dir, root / state_dir, default, environments)

@@ -1,0 +1,415 @@
+"""The one YAML loader that validate, plan and apply share.
+
+It composes the document with PyYAML's C parser when present (a node tree that keeps the line
+and column of every key and value), then builds plain JSON-compatible data itself, so that:
+
+* booleans follow YAML 1.2 (``true``/``false`` only); ``yes/no/on/off/y/n`` stay strings (SJ004);
+* duplicate keys (SJ002), non-string keys, custom tags and alias bombs are findings, never crashes;
+* an unquoted placeholder (``id: {{args.x}}`` is a mapping inside a mapping) is SJ003, and the
+  value is read back as the string the author meant so one mistake gives one finding;
+* input size, encoding and nesting are bounded.
+
+Nothing here raises for bad input: a ``Document`` always comes back, with findings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.resolver import BaseResolver
+
+from syncctl.findings import Finding, JsonPath, Severity, format_path
+
+try:  # the C parser when libyaml is present, the pure-Python one otherwise
+    from yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - exercised only where libyaml is missing
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+
+MAX_BYTES = 1024 * 1024
+MAX_NODES = 100_000
+MAX_DEPTH = 64
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_YAML11_BOOLS = frozenset(
+    "yes Yes YES no No NO on On ON off Off OFF y Y n N".split()
+)
+
+
+class _Resolver12(BaseResolver):
+    """Implicit typing of the YAML 1.2 core schema (no 1.1 booleans, octals or timestamps)."""
+
+
+_Resolver12.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Resolver12.add_implicit_resolver(
+    _INT,
+    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
+_Resolver12.add_implicit_resolver(
+    _FLOAT,
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+.0123456789"),
+)
+_Resolver12.add_implicit_resolver(
+    _NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+
+
+class _Composer(_Parser, _Resolver12):
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _Resolver12.__init__(self)
+
+
+class _TooBig(Exception):
+    def __init__(self, node: yaml.Node, message: str) -> None:
+        super().__init__(message)
+        self.node = node
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A loaded job file: its data, its node tree for locations, and the loader's findings.
+
+    ``data`` is JSON-compatible (dict/list/str/int/float/bool/None); it is ``None`` both for an
+    empty document and when the file could not be parsed (then ``root`` is ``None`` and
+    ``findings`` says why).
+    """
+
+    file: str
+    data: Any
+    root: yaml.Node | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def loaded(self) -> bool:
+        return self.root is not None or not self.findings
+
+    def node_at(self, path: JsonPath, *, key: bool = False) -> yaml.Node | None:
+        """The node at ``path`` (its key node when ``key``), or the nearest existing ancestor."""
+        node = self.root
+        if node is None:
+            return None
+        for index, part in enumerate(path):
+            last = index == len(path) - 1
+            child: yaml.Node | None = None
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                for key_node, value_node in reversed(node.value):
+                    if _key_text(key_node) == part:
+                        child = key_node if (last and key) else value_node
+                        break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if 0 <= part < len(node.value):
+                    child = node.value[part]
+            if child is None:
+                return node
+            node = child
+        return node
+
+    def locate(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the value at ``path`` (or of its key)."""
+        node = self.node_at(path, key=key)
+        if node is None:
+            return (1, 1)
+        return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def finding(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        path: JsonPath = (),
+        *,
+        key: bool = False,
+        hint: str | None = None,
+    ) -> Finding:
+        """A finding placed at the value (or key) that ``path`` names."""
+        line, column = self.locate(path, key=key)
+        return Finding(
+            file=self.file,
+            line=line,
+            column=column,
+            rule=rule,
+            severity=severity,
+            message=message,
+            path=format_path(path),
+            hint=hint,
+        )
+
+
+def _key_text(node: yaml.Node) -> str | None:
+    return node.value if isinstance(node, yaml.ScalarNode) else None
+
+
+def _at(file: str, node: yaml.Node | yaml.Mark, rule: str, severity: Severity, message: str,
+        path: JsonPath, hint: str | None = None) -> Finding:
+    mark = node if isinstance(node, yaml.Mark) else node.start_mark
+    return Finding(file, mark.line + 1, mark.column + 1, rule, severity, message,
+                   format_path(path), hint)
+
+
+def _placeholder_text(node: yaml.MappingNode) -> str | None:
+    """``{{args.x}}`` unquoted composes as ``{ {args.x: null}: null }``; give back the text."""
+    if len(node.value) != 1 or node.flow_style is not True:
+        return None
+    inner, outer_value = node.value[0]
+    if not (isinstance(outer_value, yaml.ScalarNode) and outer_value.tag == _NULL
+            and outer_value.value == ""):
+        return None
+    if not (isinstance(inner, yaml.MappingNode) and inner.flow_style and len(inner.value) == 1):
+        return None
+    key, value = inner.value[0]
+    if not (isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)
+            and value.tag == _NULL and value.value == ""):
+        return None
+    return "{{" + str(key.value) + "}}"
+
+
+class _Builder:
+    """Turns a composed node tree into JSON-compatible data, collecting findings."""
+
+    __slots__ = ("file", "findings", "budget", "yaml11")
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.findings: list[Finding] = []
+        self.budget = MAX_NODES
+
+    def build(self, node: yaml.Node, path: JsonPath, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooBig(node, f"document expands to more than {MAX_NODES:,} nodes "
+                                "(an alias bomb?)")
+        if depth > MAX_DEPTH:
+            raise _TooBig(node, f"document nests deeper than {MAX_DEPTH} levels "
+                                "(or an alias refers to itself)")
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, tag, path)
+        if isinstance(node, yaml.SequenceNode):
+            if tag != _SEQ:
+                self.custom_tag(node, path)
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)
+        if tag != _MAP:
+            self.custom_tag(node, path)
+        text = _placeholder_text(node)
+        if text is not None:
+            self.findings.append(_at(
+                self.file, node, "SJ003", Severity.ERROR,
+                f"unquoted placeholder {text} was read as a mapping", path,
+                hint=f'quote it: "{text}"'))
+            return text
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.key(key_node, path)
+            if key is None:
+                continue
+            child = (*path, key)
+            if key in out:
+                self.findings.append(_at(
+                    self.file, key_node, "SJ002", Severity.ERROR,
+                    f"duplicate key {key!r} (the last one would silently win)", child,
+                    hint="remove or rename one of the keys"))
+            out[key] = self.build(value_node, child, depth + 1)
+        return out
+
+    def key(self, node: yaml.Node, path: JsonPath) -> str | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
+            return str(node.value)
+        if isinstance(node, yaml.MappingNode) and (text := _placeholder_text_key(node)):
+            self.findings.append(_at(
+                self.file, node, "SJ003", Severity.ERROR,
+                f"unquoted placeholder {text} was read as a mapping key", path,
+                hint=f'quote it: "{text}"'))
+            return None
+        shown = node.value if isinstance(node, yaml.ScalarNode) else node.id
+        self.findings.append(_at(
+            self.file, node, "SJ001", Severity.ERROR,
+            f"mapping key {shown!r} is not a string", path,
+            hint=f'quote the key: "{shown}"' if isinstance(node, yaml.ScalarNode) else None))
+        return None
+
+    def custom_tag(self, node: yaml.Node, path: JsonPath) -> None:
+        self.findings.append(_at(
+            self.file, node, "SJ001", Severity.ERROR,
+            f"tag {node.tag!r} is not allowed in a job file", path,
+            hint="remove the tag; only plain YAML values are accepted"))
+
+    def scalar(self, node: yaml.ScalarNode, tag: str, path: JsonPath) -> Any:
+        value: str = node.value
+        if tag == _STR:
+            if node.style is None and value in _YAML11_BOOLS:
+                self.findings.append(_at(
+                    self.file, node, "SJ004", Severity.WARNING,
+                    f"{value!r} is a string in YAML 1.2 but a boolean in YAML 1.1", path,
+                    hint=f'write "{value}" (quoted) for a string, or true/false for a boolean'))
+            return value
+        try:
+            if tag == _NULL:
+                if value not in ("", "~", "null", "Null", "NULL"):
+                    raise ValueError
+                return None
+            if tag == _BOOL:
+                lowered = value.lower()
+                if lowered not in ("true", "false"):
+                    raise ValueError
+                return lowered == "true"
+            if tag == _INT:
+                if value.startswith("0o"):
+                    return int(value[2:], 8)
+                if value.startswith("0x"):
+                    return int(value[2:], 16)
+                return int(value)
+            if tag == _FLOAT:
+                return float(value.replace(".inf", "inf").replace(".Inf", "inf")
+                             .replace(".INF", "inf").replace(".nan", "nan")
+                             .replace(".NaN", "nan").replace(".NAN", "nan"))
+        except ValueError:
+            self.findings.append(_at(
+                self.file, node, "SJ001", Severity.ERROR,
+                f"{value!r} is not a valid {tag.rsplit(':', 1)[-1]}", path))
+            return value
+        self.custom_tag(node, path)
+        return value
+
+
+def _placeholder_text_key(node: yaml.MappingNode) -> str | None:
+    if node.flow_style is not True or len(node.value) != 1:
+        return None
+    key, value = node.value[0]
+    if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode) \
+            and value.tag == _NULL and value.value == "":
+        return "{{" + str(key.value) + "}}"
+    return None
+
+
+def _syntax_finding(file: str, text: str, exc: yaml.YAMLError) -> Finding:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else 1
+    column = mark.column + 1 if mark is not None else 1
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    hint = None
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and "{{" in lines[line - 1]:
+        hint = 'quote values that contain placeholders: key: "{{args.x}}"'
+    elif "expected a single document" in message:
+        hint = "keep one job per file: remove the extra '---' document"
+    return Finding(file, line, column, "SJ001", Severity.ERROR, message, "$", hint)
+
+
+def _decode(file: str, raw: bytes) -> str | Finding:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return Finding(file, line, column, "SJ001", Severity.ERROR,
+                       f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", "$",
+                       "save the file as UTF-8")
+
+
+def load_text(text: str | bytes, file: str = "<string>") -> Document:
+    """Load one job document from text (or raw bytes). Never raises for bad input."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_BYTES:
+            return _too_large(file, len(text))
+        decoded = _decode(file, text)
+        if isinstance(decoded, Finding):
+            return Document(file, None, None, (decoded,))
+        text = decoded
+    elif len(text) > MAX_BYTES:
+        return _too_large(file, len(text))
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return Document(file, None, None, (Finding(
+            file, line, 1, "SJ001", Severity.ERROR, "file contains a NUL byte (binary file?)",
+            "$", "job files are UTF-8 text"),))
+    composer = _Composer(text)
+    try:
+        root = composer.get_single_node()
+    except yaml.YAMLError as exc:
+        return Document(file, None, None, (_syntax_finding(file, text, exc),))
+    except RecursionError:
+        return Document(file, None, None, (Finding(
+            file, 1, 1, "SJ001", Severity.ERROR, "document nests too deeply", "$"),))
+    finally:
+        composer.dispose()
+    if root is None:
+        return Document(file, None, None, ())
+    builder = _Builder(file)
+    try:
+        data = builder.build(root, (), 0)
+    except _TooBig as exc:
+        finding = _at(file, exc.node, "SJ001", Severity.ERROR, str(exc), (),
+                      hint="remove anchors/aliases; job files do not need them")
+        return Document(file, None, root, (finding,))
+    return Document(file, data, root, tuple(builder.findings))
+
+
+def _too_large(file: str, size: int) -> Document:
+    return Document(file, None, None, (Finding(
+        file, 1, 1, "SJ001", Severity.ERROR,
+        f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit", "$",
+        "split it: one sync job per file"),))
+
+
+def load_file(path: Path, file: str | None = None) -> Document:
+    """Read and load one file; unreadable, oversized or non-UTF-8 files give a finding."""
+    shown = file if file is not None else str(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return Document(shown, None, None, (Finding(
+            shown, 1, 1, "SJ001", Severity.ERROR,
+            f"cannot read file: {exc.strerror or exc}", "$"),))
+    if len(raw) > MAX_BYTES:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = len(raw)
+        return _too_large(shown, size)
+    return load_text(raw, shown)
+
+
+def iter_placeholder_strings(data: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
+    """Every string value (not key) in ``data`` with its path, depth first in document order."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from iter_placeholder_strings(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from iter_placeholder_strings(value, (*path, index))

@@ -1,0 +1,136 @@
+"""What a rule sees and how it reports: contexts, rule metadata, and the registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from syncctl.config import Config
+from syncctl.findings import Finding, JsonPath, Severity
+from syncctl.loader import Document
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    id: str
+    severity: Severity
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class JobFile:
+    """One file under validation.
+
+    ``rel`` is the display path (POSIX, relative to the project root when inside it, and equal
+    to ``doc.file``). ``layout`` is the path relative to the jobs folder as parts, or ``None``
+    when the file is outside it. ``integration``/``name``/``key`` are set only when the layout is
+    exactly ``<integration>/<name>.yaml`` (SJ005 judges whether those names are valid).
+    """
+
+    path: Path
+    rel: str
+    doc: Document
+    layout: tuple[str, ...] | None
+
+    @property
+    def data(self) -> dict[str, Any] | None:
+        """The document when it is a mapping (the only shape a job can have), else ``None``."""
+        return self.doc.data if isinstance(self.doc.data, dict) else None
+
+    @property
+    def integration(self) -> str | None:
+        return self.layout[0] if self.layout and len(self.layout) == 2 else None
+
+    @property
+    def name(self) -> str | None:
+        if self.layout and len(self.layout) == 2 and self.layout[1].endswith(".yaml"):
+            return self.layout[1].removesuffix(".yaml")
+        return None
+
+    @property
+    def key(self) -> str | None:
+        integration, name = self.integration, self.name
+        return f"{integration}/{name}" if integration and name else None
+
+
+@dataclass(frozen=True, slots=True)
+class FileContext:
+    job: JobFile
+    config: Config
+
+    @property
+    def doc(self) -> Document:
+        return self.job.doc
+
+    @property
+    def data(self) -> dict[str, Any] | None:
+        return self.job.data
+
+    def finding(
+        self,
+        rule: RuleInfo,
+        path: JsonPath,
+        message: str,
+        *,
+        key: bool = False,
+        hint: str | None = None,
+    ) -> Finding:
+        """A finding of ``rule`` placed at the value (``key=True``: the key) that ``path`` names."""
+        return self.job.doc.finding(rule.id, rule.severity, message, path, key=key, hint=hint)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectContext:
+    jobs: Sequence[JobFile]
+    config: Config
+
+    def finding(
+        self,
+        rule: RuleInfo,
+        job: JobFile,
+        path: JsonPath,
+        message: str,
+        *,
+        key: bool = False,
+        hint: str | None = None,
+    ) -> Finding:
+        return job.doc.finding(rule.id, rule.severity, message, path, key=key, hint=hint)
+
+
+FileCheck = Callable[[FileContext], Iterable[Finding]]
+ProjectCheck = Callable[[ProjectContext], Iterable[Finding]]
+
+
+@dataclass
+class Registry:
+    rules: dict[str, RuleInfo] = field(default_factory=dict)
+    file_checks: list[tuple[RuleInfo, FileCheck]] = field(default_factory=list)
+    project_checks: list[tuple[RuleInfo, ProjectCheck]] = field(default_factory=list)
+
+    def add(self, info: RuleInfo) -> None:
+        if info.id in self.rules:
+            raise RuntimeError(f"rule {info.id} registered twice")
+        self.rules[info.id] = info
+
+
+registry = Registry()
+
+
+def file_rule(info: RuleInfo) -> Callable[[FileCheck], FileCheck]:
+    def register(check: FileCheck) -> FileCheck:
+        registry.add(info)
+        registry.file_checks.append((info, check))
+        return check
+
+    return register
+
+
+def project_rule(info: RuleInfo) -> Callable[[ProjectCheck], ProjectCheck]:
+    def register(check: ProjectCheck) -> ProjectCheck:
+        registry.add(info)
+        registry.project_checks.append((info, check))
+        return check
+
+    return register

@@ -1,0 +1,38 @@
+"""SJ001-SJ004: the rules the loader checks while it reads a file.
+
+The loader (``syncctl.loader``) must detect these while composing YAML: they are about text
+that never reaches the data (a syntax error, a key given twice, an unquoted placeholder, a
+YAML 1.1 boolean). Each is registered here so it can be listed, documented and selected like
+every other rule; its check hands on the loader's findings of that id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from syncctl.findings import Finding, Severity
+from syncctl.rules.base import FileCheck, FileContext, RuleInfo, file_rule
+
+SJ001 = RuleInfo(
+    "SJ001",
+    Severity.ERROR,
+    "YAML syntax error (also unreadable, oversized or non-UTF-8 input, custom tags, "
+    "non-string keys, alias bombs)",
+)
+SJ002 = RuleInfo("SJ002", Severity.ERROR, "duplicate mapping key")
+SJ003 = RuleInfo("SJ003", Severity.ERROR, "unquoted placeholder parsed as a mapping")
+SJ004 = RuleInfo(
+    "SJ004", Severity.WARNING, "YAML 1.1 boolean-looking scalar (yes, no, on, off, y, n)"
+)
+
+
+def _hand_on(info: RuleInfo) -> FileCheck:
+    def check(ctx: FileContext) -> Iterable[Finding]:
+        return [f for f in ctx.doc.findings if f.rule == info.id]
+
+    check.__name__ = f"check_{info.id.lower()}"
+    return file_rule(info)(check)
+
+
+for _info in (SJ001, SJ002, SJ003, SJ004):
+    _hand_on(_info)
