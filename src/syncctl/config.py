@@ -18,7 +18,9 @@ from syncctl.errors import ConfigError
 
 LOCAL_URL = "embedded:.syncctl/local.sqlite3"
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
-_ENV_KEYS = frozenset({"url", "token_env", "state_path", "rate", "concurrency", "mass_delete_ratio"})
+_ENV_KEYS = frozenset(
+    {"url", "token_env", "state_path", "rate", "concurrency", "mass_delete_ratio"}
+)
 _TOP_KEYS = frozenset({"jobs_dir", "state_dir", "default_environment", "environments"})
 
 
@@ -117,7 +119,8 @@ def _environment(name: str, raw: Any, root: Path, state_dir: Path, where: str) -
         raise ConfigError(f"{where}: environment {name!r} must be a table")
     unknown = set(raw) - _ENV_KEYS
     if unknown:
-        raise ConfigError(f"{where}: environment {name!r}: unknown key(s) {', '.join(sorted(unknown))}")
+        listed = ", ".join(sorted(unknown))
+        raise ConfigError(f"{where}: environment {name!r}: unknown key(s) {listed}")
     url = raw.get("url")
     if not isinstance(url, str) or not url:
         raise ConfigError(f"{where}: environment {name!r} needs a url")

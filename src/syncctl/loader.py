@@ -26,7 +26,7 @@ from yaml.resolver import BaseResolver
 from syncctl.findings import Finding, JsonPath, Severity, format_path
 
 try:  # the C parser when libyaml is present, the pure-Python one otherwise
-    from yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - exercised only where libyaml is missing
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -53,7 +53,8 @@ _NULL = "tag:yaml.org,2002:null"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _YAML11_BOOLS = frozenset(
-    "yes Yes YES no No NO on On ON off Off OFF y Y n N".split()
+    {"yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"}
+    | {"y", "Y", "n", "N"}
 )
 
 
@@ -125,9 +126,12 @@ class Document:
                     if _key_text(key_node) == part:
                         child = key_node if (last and key) else value_node
                         break
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                if 0 <= part < len(node.value):
-                    child = node.value[part]
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(part, int)
+                and 0 <= part < len(node.value)
+            ):
+                child = node.value[part]
             if child is None:
                 return node
             node = child
@@ -168,11 +172,19 @@ def _key_text(node: yaml.Node) -> str | None:
     return node.value if isinstance(node, yaml.ScalarNode) else None
 
 
-def _at(file: str, node: yaml.Node | yaml.Mark, rule: str, severity: Severity, message: str,
-        path: JsonPath, hint: str | None = None) -> Finding:
+def _at(
+    file: str,
+    node: yaml.Node | yaml.Mark,
+    rule: str,
+    severity: Severity,
+    message: str,
+    path: JsonPath,
+    hint: str | None = None,
+) -> Finding:
     mark = node if isinstance(node, yaml.Mark) else node.start_mark
-    return Finding(file, mark.line + 1, mark.column + 1, rule, severity, message,
-                   format_path(path), hint)
+    return Finding(
+        file, mark.line + 1, mark.column + 1, rule, severity, message, format_path(path), hint
+    )
 
 
 def _placeholder_text(node: yaml.MappingNode) -> str | None:
@@ -180,14 +192,21 @@ def _placeholder_text(node: yaml.MappingNode) -> str | None:
     if len(node.value) != 1 or node.flow_style is not True:
         return None
     inner, outer_value = node.value[0]
-    if not (isinstance(outer_value, yaml.ScalarNode) and outer_value.tag == _NULL
-            and outer_value.value == ""):
+    if not (
+        isinstance(outer_value, yaml.ScalarNode)
+        and outer_value.tag == _NULL
+        and outer_value.value == ""
+    ):
         return None
     if not (isinstance(inner, yaml.MappingNode) and inner.flow_style and len(inner.value) == 1):
         return None
     key, value = inner.value[0]
-    if not (isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)
-            and value.tag == _NULL and value.value == ""):
+    if not (
+        isinstance(key, yaml.ScalarNode)
+        and isinstance(value, yaml.ScalarNode)
+        and value.tag == _NULL
+        and value.value == ""
+    ):
         return None
     return "{{" + str(key.value) + "}}"
 
@@ -195,7 +214,7 @@ def _placeholder_text(node: yaml.MappingNode) -> str | None:
 class _Builder:
     """Turns a composed node tree into JSON-compatible data, collecting findings."""
 
-    __slots__ = ("file", "findings", "budget", "yaml11")
+    __slots__ = ("budget", "file", "findings")
 
     def __init__(self, file: str) -> None:
         self.file = file
@@ -205,11 +224,14 @@ class _Builder:
     def build(self, node: yaml.Node, path: JsonPath, depth: int) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            raise _TooBig(node, f"document expands to more than {MAX_NODES:,} nodes "
-                                "(an alias bomb?)")
+            raise _TooBig(
+                node, f"document expands to more than {MAX_NODES:,} nodes (an alias bomb?)"
+            )
         if depth > MAX_DEPTH:
-            raise _TooBig(node, f"document nests deeper than {MAX_DEPTH} levels "
-                                "(or an alias refers to itself)")
+            raise _TooBig(
+                node,
+                f"document nests deeper than {MAX_DEPTH} levels (or an alias refers to itself)",
+            )
         tag = node.tag
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, tag, path)
@@ -222,10 +244,17 @@ class _Builder:
             self.custom_tag(node, path)
         text = _placeholder_text(node)
         if text is not None:
-            self.findings.append(_at(
-                self.file, node, "SJ003", Severity.ERROR,
-                f"unquoted placeholder {text} was read as a mapping", path,
-                hint=f'quote it: "{text}"'))
+            self.findings.append(
+                _at(
+                    self.file,
+                    node,
+                    "SJ003",
+                    Severity.ERROR,
+                    f"unquoted placeholder {text} was read as a mapping",
+                    path,
+                    hint=f'quote it: "{text}"',
+                )
+            )
             return text
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -234,10 +263,17 @@ class _Builder:
                 continue
             child = (*path, key)
             if key in out:
-                self.findings.append(_at(
-                    self.file, key_node, "SJ002", Severity.ERROR,
-                    f"duplicate key {key!r} (the last one would silently win)", child,
-                    hint="remove or rename one of the keys"))
+                self.findings.append(
+                    _at(
+                        self.file,
+                        key_node,
+                        "SJ002",
+                        Severity.ERROR,
+                        f"duplicate key {key!r} (the last one would silently win)",
+                        child,
+                        hint="remove or rename one of the keys",
+                    )
+                )
             out[key] = self.build(value_node, child, depth + 1)
         return out
 
@@ -245,32 +281,60 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
             return str(node.value)
         if isinstance(node, yaml.MappingNode) and (text := _placeholder_text_key(node)):
-            self.findings.append(_at(
-                self.file, node, "SJ003", Severity.ERROR,
-                f"unquoted placeholder {text} was read as a mapping key", path,
-                hint=f'quote it: "{text}"'))
+            self.findings.append(
+                _at(
+                    self.file,
+                    node,
+                    "SJ003",
+                    Severity.ERROR,
+                    f"unquoted placeholder {text} was read as a mapping key",
+                    path,
+                    hint=f'quote it: "{text}"',
+                )
+            )
             return None
-        shown = node.value if isinstance(node, yaml.ScalarNode) else node.id
-        self.findings.append(_at(
-            self.file, node, "SJ001", Severity.ERROR,
-            f"mapping key {shown!r} is not a string", path,
-            hint=f'quote the key: "{shown}"' if isinstance(node, yaml.ScalarNode) else None))
+        shown = node.value if isinstance(node, yaml.ScalarNode) else type(node).__name__
+        self.findings.append(
+            _at(
+                self.file,
+                node,
+                "SJ001",
+                Severity.ERROR,
+                f"mapping key {shown!r} is not a string",
+                path,
+                hint=f'quote the key: "{shown}"' if isinstance(node, yaml.ScalarNode) else None,
+            )
+        )
         return None
 
     def custom_tag(self, node: yaml.Node, path: JsonPath) -> None:
-        self.findings.append(_at(
-            self.file, node, "SJ001", Severity.ERROR,
-            f"tag {node.tag!r} is not allowed in a job file", path,
-            hint="remove the tag; only plain YAML values are accepted"))
+        self.findings.append(
+            _at(
+                self.file,
+                node,
+                "SJ001",
+                Severity.ERROR,
+                f"tag {node.tag!r} is not allowed in a job file",
+                path,
+                hint="remove the tag; only plain YAML values are accepted",
+            )
+        )
 
     def scalar(self, node: yaml.ScalarNode, tag: str, path: JsonPath) -> Any:
         value: str = node.value
         if tag == _STR:
             if node.style is None and value in _YAML11_BOOLS:
-                self.findings.append(_at(
-                    self.file, node, "SJ004", Severity.WARNING,
-                    f"{value!r} is a string in YAML 1.2 but a boolean in YAML 1.1", path,
-                    hint=f'write "{value}" (quoted) for a string, or true/false for a boolean'))
+                self.findings.append(
+                    _at(
+                        self.file,
+                        node,
+                        "SJ004",
+                        Severity.WARNING,
+                        f"{value!r} is a string in YAML 1.2 but a boolean in YAML 1.1",
+                        path,
+                        hint=f'write "{value}" (quoted) for a string, or true/false for a boolean',
+                    )
+                )
             return value
         try:
             if tag == _NULL:
@@ -289,13 +353,25 @@ class _Builder:
                     return int(value[2:], 16)
                 return int(value)
             if tag == _FLOAT:
-                return float(value.replace(".inf", "inf").replace(".Inf", "inf")
-                             .replace(".INF", "inf").replace(".nan", "nan")
-                             .replace(".NaN", "nan").replace(".NAN", "nan"))
+                return float(
+                    value.replace(".inf", "inf")
+                    .replace(".Inf", "inf")
+                    .replace(".INF", "inf")
+                    .replace(".nan", "nan")
+                    .replace(".NaN", "nan")
+                    .replace(".NAN", "nan")
+                )
         except ValueError:
-            self.findings.append(_at(
-                self.file, node, "SJ001", Severity.ERROR,
-                f"{value!r} is not a valid {tag.rsplit(':', 1)[-1]}", path))
+            self.findings.append(
+                _at(
+                    self.file,
+                    node,
+                    "SJ001",
+                    Severity.ERROR,
+                    f"{value!r} is not a valid {tag.rsplit(':', 1)[-1]}",
+                    path,
+                )
+            )
             return value
         self.custom_tag(node, path)
         return value
@@ -305,8 +381,12 @@ def _placeholder_text_key(node: yaml.MappingNode) -> str | None:
     if node.flow_style is not True or len(node.value) != 1:
         return None
     key, value = node.value[0]
-    if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode) \
-            and value.tag == _NULL and value.value == "":
+    if (
+        isinstance(key, yaml.ScalarNode)
+        and isinstance(value, yaml.ScalarNode)
+        and value.tag == _NULL
+        and value.value == ""
+    ):
         return "{{" + str(key.value) + "}}"
     return None
 
@@ -334,9 +414,16 @@ def _decode(file: str, raw: bytes) -> str | Finding:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
-        return Finding(file, line, column, "SJ001", Severity.ERROR,
-                       f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", "$",
-                       "save the file as UTF-8")
+        return Finding(
+            file,
+            line,
+            column,
+            "SJ001",
+            Severity.ERROR,
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            "$",
+            "save the file as UTF-8",
+        )
 
 
 def load_text(text: str | bytes, file: str = "<string>") -> Document:
@@ -352,17 +439,35 @@ def load_text(text: str | bytes, file: str = "<string>") -> Document:
         return _too_large(file, len(text))
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        return Document(file, None, None, (Finding(
-            file, line, 1, "SJ001", Severity.ERROR, "file contains a NUL byte (binary file?)",
-            "$", "job files are UTF-8 text"),))
+        return Document(
+            file,
+            None,
+            None,
+            (
+                Finding(
+                    file,
+                    line,
+                    1,
+                    "SJ001",
+                    Severity.ERROR,
+                    "file contains a NUL byte (binary file?)",
+                    "$",
+                    "job files are UTF-8 text",
+                ),
+            ),
+        )
     composer = _Composer(text)
     try:
         root = composer.get_single_node()
     except yaml.YAMLError as exc:
         return Document(file, None, None, (_syntax_finding(file, text, exc),))
     except RecursionError:
-        return Document(file, None, None, (Finding(
-            file, 1, 1, "SJ001", Severity.ERROR, "document nests too deeply", "$"),))
+        return Document(
+            file,
+            None,
+            None,
+            (Finding(file, 1, 1, "SJ001", Severity.ERROR, "document nests too deeply", "$"),),
+        )
     finally:
         composer.dispose()
     if root is None:
@@ -371,17 +476,37 @@ def load_text(text: str | bytes, file: str = "<string>") -> Document:
     try:
         data = builder.build(root, (), 0)
     except _TooBig as exc:
-        finding = _at(file, exc.node, "SJ001", Severity.ERROR, str(exc), (),
-                      hint="remove anchors/aliases; job files do not need them")
+        finding = _at(
+            file,
+            exc.node,
+            "SJ001",
+            Severity.ERROR,
+            str(exc),
+            (),
+            hint="remove anchors/aliases; job files do not need them",
+        )
         return Document(file, None, root, (finding,))
     return Document(file, data, root, tuple(builder.findings))
 
 
 def _too_large(file: str, size: int) -> Document:
-    return Document(file, None, None, (Finding(
-        file, 1, 1, "SJ001", Severity.ERROR,
-        f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit", "$",
-        "split it: one sync job per file"),))
+    return Document(
+        file,
+        None,
+        None,
+        (
+            Finding(
+                file,
+                1,
+                1,
+                "SJ001",
+                Severity.ERROR,
+                f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit",
+                "$",
+                "split it: one sync job per file",
+            ),
+        ),
+    )
 
 
 def load_file(path: Path, file: str | None = None) -> Document:
@@ -391,9 +516,22 @@ def load_file(path: Path, file: str | None = None) -> Document:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        return Document(shown, None, None, (Finding(
-            shown, 1, 1, "SJ001", Severity.ERROR,
-            f"cannot read file: {exc.strerror or exc}", "$"),))
+        return Document(
+            shown,
+            None,
+            None,
+            (
+                Finding(
+                    shown,
+                    1,
+                    1,
+                    "SJ001",
+                    Severity.ERROR,
+                    f"cannot read file: {exc.strerror or exc}",
+                    "$",
+                ),
+            ),
+        )
     if len(raw) > MAX_BYTES:
         try:
             size = path.stat().st_size

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from syncctl.config import Config
-from syncctl.findings import Finding, Report, Severity
+from syncctl.errors import UsageError
+from syncctl.findings import Finding, Report
 from syncctl.loader import Document, load_file
 from syncctl.rules import FileContext, JobFile, ProjectContext, all_rules
 
@@ -81,14 +82,9 @@ def check_jobs(jobs: Sequence[JobFile], config: Config) -> Report:
 
 
 def validate_paths(paths: Sequence[Path], config: Config) -> Report:
-    """Validate files and folders; a path that does not exist is an SJ001 finding."""
+    """Validate files and folders; a path that does not exist is a usage error."""
     files, missing = discover(paths)
-    report = check_jobs(load_jobs(files, config), config)
-    if not missing:
-        return report
-    extra = [
-        Finding(display_path(p, config.root), 1, 1, "SJ001", Severity.ERROR,
-                "no such file or folder", "$", "check the path")
-        for p in missing
-    ]
-    return Report.build((*report.findings, *extra), report.files_checked)
+    if missing:
+        shown = ", ".join(p.as_posix() for p in missing)
+        raise UsageError(f"no such file or folder: {shown}", hint="check the path")
+    return check_jobs(load_jobs(files, config), config)

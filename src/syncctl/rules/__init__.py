@@ -25,7 +25,6 @@ from syncctl.rules.base import (
 )
 
 
-
 def rule_modules() -> list[str]:
     """``loader_rules`` (SJ001-SJ004) and every ``sjNNN_*`` module of this package, sorted."""
     names = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("sj"))
@@ -40,7 +39,7 @@ def all_rules() -> Registry:
 
 
 __all__ = [
-        "FileCheck",
+    "FileCheck",
     "FileContext",
     "JobFile",
     "ProjectCheck",

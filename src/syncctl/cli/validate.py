@@ -1,0 +1,61 @@
+"""``syncctl validate``: check job files; exit 0 clean, 1 failing findings, 2 usage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from syncctl.cli.main import Globals
+from syncctl.config import load_config
+from syncctl.errors import EXIT_FAILURE, EXIT_OK
+from syncctl.render import renderer
+from syncctl.validate import validate_paths
+
+
+@dataclass(frozen=True, slots=True)
+class ValidateOptions:
+    paths: tuple[Path, ...]
+    fmt: str
+    strict: bool
+    output: Path | None
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Output format: compiler-style text, JSON, GitHub annotations, or SARIF 2.1.0.",
+)
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
+@click.pass_obj
+def validate(
+    globals_: Globals, paths: tuple[Path, ...], fmt: str, strict: bool, output: Path | None
+) -> None:
+    """Validate job files (default: the configured jobs folder).
+
+    Every file is checked in one process; one broken file never hides the others.
+    Exit 0 when clean, 1 when errors (or, with --strict, warnings) are found, 2 on usage errors.
+    """
+    options = ValidateOptions(paths, fmt, strict, output)
+    config = load_config(globals_.config)
+    report = validate_paths(list(options.paths) or [config.jobs_dir], config)
+    text = renderer("findings", options.fmt)(report, color=globals_.color and output is None)
+    if options.output is not None:
+        options.output.write_text(text, encoding="utf-8")
+    elif globals_.verbosity >= 0 or report.findings:
+        click.echo(text, nl=False)
+    click.get_current_context().exit(
+        EXIT_FAILURE if report.failed(strict=options.strict) else EXIT_OK
+    )
