@@ -20,7 +20,9 @@ CASES = Path(__file__).parent / "cases"
 
 
 def _cases(kind: str) -> list[Path]:
-    return sorted(p for p in (CASES / kind).iterdir() if p.is_dir()) if (CASES / kind).is_dir() else []
+    return (
+        sorted(p for p in (CASES / kind).iterdir() if p.is_dir()) if (CASES / kind).is_dir() else []
+    )
 
 
 def _config(case: Path) -> Config:

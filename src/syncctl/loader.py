@@ -187,37 +187,31 @@ def _at(
     )
 
 
-def _placeholder_text(node: yaml.MappingNode) -> str | None:
-    """``{{args.x}}`` unquoted composes as ``{ {args.x: null}: null }``; give back the text."""
+def _is_placeholder_mapping(node: yaml.MappingNode) -> bool:
+    """``{{args.x}}`` unquoted composes as ``{ {args.x: null}: null }``."""
     if len(node.value) != 1 or node.flow_style is not True:
-        return None
+        return False
     inner, outer_value = node.value[0]
-    if not (
-        isinstance(outer_value, yaml.ScalarNode)
-        and outer_value.tag == _NULL
-        and outer_value.value == ""
-    ):
-        return None
-    if not (isinstance(inner, yaml.MappingNode) and inner.flow_style and len(inner.value) == 1):
-        return None
+    if not (_is_empty_null(outer_value) and isinstance(inner, yaml.MappingNode)):
+        return False
+    if not (inner.flow_style and len(inner.value) == 1):
+        return False
     key, value = inner.value[0]
-    if not (
-        isinstance(key, yaml.ScalarNode)
-        and isinstance(value, yaml.ScalarNode)
-        and value.tag == _NULL
-        and value.value == ""
-    ):
-        return None
-    return "{{" + str(key.value) + "}}"
+    return isinstance(key, yaml.ScalarNode) and _is_empty_null(value)
+
+
+def _is_empty_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL and node.value == ""
 
 
 class _Builder:
     """Turns a composed node tree into JSON-compatible data, collecting findings."""
 
-    __slots__ = ("budget", "file", "findings")
+    __slots__ = ("budget", "file", "findings", "text")
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, text: str) -> None:
         self.file = file
+        self.text = text
         self.findings: list[Finding] = []
         self.budget = MAX_NODES
 
@@ -242,8 +236,8 @@ class _Builder:
         assert isinstance(node, yaml.MappingNode)
         if tag != _MAP:
             self.custom_tag(node, path)
-        text = _placeholder_text(node)
-        if text is not None:
+        if _is_placeholder_mapping(node):
+            text = self.source(node)
             self.findings.append(
                 _at(
                     self.file,
@@ -280,7 +274,8 @@ class _Builder:
     def key(self, node: yaml.Node, path: JsonPath) -> str | None:
         if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
             return str(node.value)
-        if isinstance(node, yaml.MappingNode) and (text := _placeholder_text_key(node)):
+        if isinstance(node, yaml.MappingNode) and _is_placeholder_mapping(node):
+            text = self.source(node)
             self.findings.append(
                 _at(
                     self.file,
@@ -307,6 +302,10 @@ class _Builder:
         )
         return None
 
+    def source(self, node: yaml.Node) -> str:
+        """The exact text of ``node`` in the file (what the author typed)."""
+        return self.text[node.start_mark.index : node.end_mark.index]
+
     def custom_tag(self, node: yaml.Node, path: JsonPath) -> None:
         self.findings.append(
             _at(
@@ -323,7 +322,7 @@ class _Builder:
     def scalar(self, node: yaml.ScalarNode, tag: str, path: JsonPath) -> Any:
         value: str = node.value
         if tag == _STR:
-            if node.style is None and value in _YAML11_BOOLS:
+            if not node.style and value in _YAML11_BOOLS:
                 self.findings.append(
                     _at(
                         self.file,
@@ -375,20 +374,6 @@ class _Builder:
             return value
         self.custom_tag(node, path)
         return value
-
-
-def _placeholder_text_key(node: yaml.MappingNode) -> str | None:
-    if node.flow_style is not True or len(node.value) != 1:
-        return None
-    key, value = node.value[0]
-    if (
-        isinstance(key, yaml.ScalarNode)
-        and isinstance(value, yaml.ScalarNode)
-        and value.tag == _NULL
-        and value.value == ""
-    ):
-        return "{{" + str(key.value) + "}}"
-    return None
 
 
 def _syntax_finding(file: str, text: str, exc: yaml.YAMLError) -> Finding:
@@ -472,7 +457,7 @@ def load_text(text: str | bytes, file: str = "<string>") -> Document:
         composer.dispose()
     if root is None:
         return Document(file, None, None, ())
-    builder = _Builder(file)
+    builder = _Builder(file, text)
     try:
         data = builder.build(root, (), 0)
     except _TooBig as exc:
