@@ -1,0 +1,324 @@
+"""The emulator's one request handler, free of any transport.
+
+``Emulator.handle(method, path_with_query, headers, body) -> Response`` implements the sync-job
+API as the reference's emulator contract describes it (§1, §2, §7.3):
+
+- ``GET /sync-job``: ``{"result": [...], "next_cursor": str | null}`` in creation order; filters
+  ``integration_name``, ``environment_id``, ``id`` and ``id[in]=a,b``; ``limit`` (default and
+  maximum are settings; above the maximum: clamped or 400); an empty ``next_cursor`` means the
+  first page; a non-null cursor is never sent with an empty page.
+- ``POST /sync-job``, ``GET/PATCH/DELETE /sync-job/{id}``.
+- Bearer tokens each belong to one environment; another environment's jobs answer 404.
+- Every response, errors included, is JSON with ``Content-Type: application/json``; errors are
+  ``{"statusCode", "error", "message"}``.
+
+A response with ``drop=True`` was committed but must not reach the client: the front cuts the
+connection (fault "drop after commit").
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+from typing import Any, Literal
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from syncctl.emulator import LOCAL_ENVIRONMENT_ID, LOCAL_TOKEN
+from syncctl.emulator.faults import FaultSettings, FaultState
+from syncctl.emulator.jobs import (
+    Invalid,
+    ReadOnlyFields,
+    UnknownFields,
+    check_fields,
+    merged,
+    new_job,
+)
+from syncctl.emulator.store import Store
+
+JSON_TYPE = "application/json"
+COLLECTION = "/sync-job"
+ALLOW = {"collection": "GET, POST", "item": "GET, PATCH, DELETE"}
+
+
+@dataclass(frozen=True, slots=True)
+class EmulatorSettings:
+    """Behaviour of the emulator, including the choices the reference leaves open."""
+
+    tokens: Mapping[str, str] = field(default_factory=lambda: {LOCAL_TOKEN: LOCAL_ENVIRONMENT_ID})
+    page_size_default: int = 25
+    page_size_max: int = 100
+    limit_over_max: Literal["clamp", "reject"] = "clamp"
+    default_runtime_version: int = 3
+    unknown_fields: UnknownFields = "store"
+    read_only_fields: ReadOnlyFields = "reject"
+    create_status: int = 201
+    max_body_bytes: int = 1 << 20
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.page_size_default <= self.page_size_max:
+            raise ValueError("need 1 <= page_size_default <= page_size_max")
+        if not 1 <= self.default_runtime_version <= 4:
+            raise ValueError("default_runtime_version must be 1..4")
+
+    def __repr__(self) -> str:  # never show tokens
+        return f"EmulatorSettings(tokens=<{len(self.tokens)} redacted>, ...)"
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    drop: bool = False
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class _Error(Exception):
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _stamp(moment: datetime) -> str:
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _parse_stamp(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def encode_cursor(after: int) -> str:
+    raw = json.dumps({"v": 1, "after": after}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(text: str) -> int:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        after = data["after"]
+        if data.get("v") != 1 or not isinstance(after, int) or after < 0:
+            raise ValueError
+        return after
+    except (ValueError, TypeError, KeyError, binascii.Error):
+        raise _Error(400, "Invalid next_cursor") from None
+
+
+def json_response(status: int, payload: Any, headers: Mapping[str, str] | None = None) -> Response:
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    return Response(status, {"Content-Type": JSON_TYPE, **(headers or {})}, body)
+
+
+def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    payload = {"statusCode": status, "error": phrase, "message": message}
+    return json_response(status, payload, headers)
+
+
+class Emulator:
+    """The sync-job API over a ``Store``; thread-safe. Set ``faults`` at any time."""
+
+    def __init__(
+        self,
+        settings: EmulatorSettings | None = None,
+        store: Store | None = None,
+        *,
+        faults: FaultSettings | None = None,
+        clock: Callable[[], datetime] = _now,
+        sleep: Callable[[float], None] = time.sleep,
+        new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        self.settings = settings or EmulatorSettings()
+        self.store = store if store is not None else Store(":memory:")
+        self._clock = clock
+        self._sleep = sleep
+        self._new_id = new_id
+        self._write_lock = threading.Lock()
+        self._fault_state = FaultState(faults or FaultSettings())
+
+    @property
+    def faults(self) -> FaultSettings:
+        return self._fault_state.settings
+
+    @faults.setter
+    def faults(self, value: FaultSettings) -> None:
+        self._fault_state = FaultState(value)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def handle(
+        self, method: str, raw_path_with_query: str, headers: Mapping[str, str], body: bytes
+    ) -> Response:
+        method = method.upper()
+        try:
+            route, job_id, query = self._route(raw_path_with_query)
+            token = self._token(headers)
+            environment = self.settings.tokens[token]
+            state = self._fault_state
+            if state.settings.latency_ms:
+                self._sleep(state.settings.latency_ms / 1000.0)
+            if method not in ALLOW[route].split(", "):
+                raise _Error(405, f"Method {method} not allowed", {"Allow": ALLOW[route]})
+            verdict = state.decide(method, route, token)
+            if verdict.status is not None:
+                wait = verdict.retry_after
+                extra = {} if wait is None else {"Retry-After": str(wait)}
+                return error_response(verdict.status, verdict.message, extra)
+            response = self._dispatch(method, job_id, query, body, environment)
+            if verdict.drop_after:
+                return Response(response.status, response.headers, response.body, drop=True)
+            return response
+        except _Error as exc:
+            return error_response(exc.status, exc.message, exc.headers)
+
+    # -- request parsing -------------------------------------------------------------------
+
+    def _route(self, raw: str) -> tuple[Literal["collection", "item"], str | None, dict[str, str]]:
+        parts = urlsplit(raw)
+        path = parts.path.rstrip("/") or "/"
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        if path == COLLECTION:
+            return "collection", None, query
+        prefix = COLLECTION + "/"
+        if path.startswith(prefix) and "/" not in path[len(prefix) :]:
+            return "item", unquote(path[len(prefix) :]), query
+        raise _Error(404, f"Route {parts.path} not found")
+
+    def _token(self, headers: Mapping[str, str]) -> str:
+        value = next((v for k, v in headers.items() if k.lower() == "authorization"), None)
+        if value is None:
+            raise _Error(401, "Missing Authorization header")
+        scheme, _, token = value.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise _Error(401, "Authorization must be a Bearer token")
+        if token not in self.settings.tokens:
+            raise _Error(401, "Invalid API token")
+        return token
+
+    def _body(self, body: bytes) -> dict[str, Any]:
+        if len(body) > self.settings.max_body_bytes:
+            raise _Error(413, "Request body too large")
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise _Error(400, "Request body must be valid JSON") from None
+        if not isinstance(data, dict):
+            raise _Error(400, "Request body must be a JSON object")
+        return data
+
+    def _check(self, body: dict[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+        try:
+            return check_fields(
+                body,
+                current,
+                unknown=self.settings.unknown_fields,
+                read_only=self.settings.read_only_fields,
+            )
+        except Invalid as exc:
+            raise _Error(400, str(exc)) from None
+
+    def _timestamp(self, after: str | None = None) -> str:
+        moment = self._clock()
+        if after is not None:  # updated_at always moves forward, even within a millisecond
+            moment = max(moment, _parse_stamp(after) + timedelta(milliseconds=1))
+        return _stamp(moment)
+
+    # -- endpoints -------------------------------------------------------------------------
+
+    def _dispatch(
+        self, method: str, job_id: str | None, query: dict[str, str], body: bytes, env: str
+    ) -> Response:
+        if job_id is None:
+            return self._list(query, env) if method == "GET" else self._create(body, env)
+        if method == "GET":
+            return json_response(200, self._get(job_id, env))
+        if method == "PATCH":
+            return self._update(job_id, body, env)
+        return self._delete(job_id, env)
+
+    def _list(self, query: dict[str, str], env: str) -> Response:
+        s = self.settings
+        limit = s.page_size_default
+        if query.get("limit", ""):
+            try:
+                limit = int(query["limit"])
+            except ValueError:
+                raise _Error(400, "'limit' must be a positive integer") from None
+            if limit < 1:
+                raise _Error(400, "'limit' must be a positive integer")
+            if limit > s.page_size_max:
+                if s.limit_over_max == "reject":
+                    raise _Error(400, f"'limit' must be at most {s.page_size_max}")
+                limit = s.page_size_max
+        cursor = query.get("next_cursor", "")
+        after = decode_cursor(cursor) if cursor else 0
+        requested_env = query.get("environment_id")
+        if requested_env is not None and requested_env != env:
+            return json_response(200, {"result": [], "next_cursor": None})
+        ids: list[str] | None = None
+        if "id[in]" in query:
+            ids = [part for part in query["id[in]"].split(",") if part]
+        if "id" in query:
+            ids = [query["id"]] if ids is None or query["id"] in ids else []
+        page = self.store.page(
+            env, after=after, limit=limit, integration_name=query.get("integration_name"), ids=ids
+        )
+        next_cursor = None if page.next_after is None else encode_cursor(page.next_after)
+        return json_response(200, {"result": list(page.jobs), "next_cursor": next_cursor})
+
+    def _get(self, job_id: str, env: str) -> dict[str, Any]:
+        job = self.store.get(env, job_id)
+        if job is None:
+            raise _Error(404, f"Sync job {job_id} not found")
+        return job
+
+    def _create(self, body: bytes, env: str) -> Response:
+        fields = self._check(self._body(body), {"environment_id": env})
+        try:
+            job = new_job(
+                fields,
+                job_id=self._new_id(),
+                environment_id=env,
+                now=self._timestamp(),
+                default_runtime_version=self.settings.default_runtime_version,
+            )
+        except Invalid as exc:
+            raise _Error(400, str(exc)) from None
+        self.store.insert(job)
+        return json_response(self.settings.create_status, job)
+
+    def _update(self, job_id: str, body: bytes, env: str) -> Response:
+        data = self._body(body)
+        with self._write_lock:  # read-modify-write of one job must not interleave
+            job = self._get(job_id, env)
+            fields = self._check(data, job)
+            updated = merged(job, fields, now=self._timestamp(after=job["updated_at"]))
+            if not self.store.replace(env, updated):
+                raise _Error(404, f"Sync job {job_id} not found")
+        return json_response(200, updated)
+
+    def _delete(self, job_id: str, env: str) -> Response:
+        if not self.store.delete(env, job_id):
+            raise _Error(404, f"Sync job {job_id} not found")
+        return json_response(200, {"id": job_id})
