@@ -1,0 +1,374 @@
+"""``SyncJobClient``: the typed, thread-safe client of the sync-job API over httpx (sync API).
+
+Jobs are returned as plain JSON objects (``dict[str, Any]``), exactly as the API sent them: the
+reconciler normalises them itself, so the client never drops a field it does not know.
+
+One client may be shared by many threads: httpx's connection pool is thread-safe, the rate limiter
+and the request counter take locks, and no other state changes after construction. Retries,
+backoff and the POST rule are described in ``syncctl.client.retry`` and docs/client.md.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from syncctl import __version__
+from syncctl.client.failures import (
+    Redactor,
+    error_from_response,
+    invalid_body,
+    one_line,
+    outcome_unknown,
+    transport_error,
+)
+from syncctl.client.ratelimit import RateLimiter
+from syncctl.client.retry import (
+    MAYBE_PROCESSED_STATUSES,
+    RetryPolicy,
+    Verdict,
+    classify_exception,
+    classify_status,
+    parse_retry_after,
+    was_sent,
+)
+from syncctl.config import check_url
+from syncctl.errors import ApiError
+
+JobDict = dict[str, Any]
+FilterValue = str | int | bool
+
+logger = logging.getLogger("syncctl.client")
+
+COLLECTION = "/sync-job"
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Seconds to wait for a connection, for each read and write, and for a pooled connection."""
+
+    connect: float = 5.0
+    read: float = 30.0
+    write: float = 30.0
+    pool: float = 30.0
+
+    def to_httpx(self) -> httpx.Timeout:
+        return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
+
+    def to_dict(self) -> dict[str, float]:
+        return {"connect": self.connect, "read": self.read, "write": self.write, "pool": self.pool}
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a listing: its jobs, the cursor of the next page, its 1-based number."""
+
+    items: tuple[JobDict, ...]
+    next_cursor: str | None
+    number: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"items": list(self.items), "next_cursor": self.next_cursor, "number": self.number}
+
+
+class SyncJobClient:
+    """CRUD on ``/sync-job`` with retries, a shared rate limit, and errors from ``syncctl.errors``.
+
+    ``transport`` replaces the network (``httpx.MockTransport`` in tests, the emulator's
+    ``EmbeddedTransport`` for ``embedded:`` URLs). ``sleep``/``clock``/``wall_clock``/``rng`` are
+    injectable so tests never wait. ``token_source`` (e.g. the name of the variable that held the
+    token) only improves the hint of an ``AuthError``.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout: Timeouts | None = None,
+        retry: RetryPolicy | None = None,
+        rate_limiter: RateLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+        token_source: str | None = None,
+    ) -> None:
+        check_url(base_url, where="sync-job API")
+        if not token:
+            raise ValueError("an API token is required")
+        self.base_url = base_url.rstrip("/")
+        self.retry = retry or RetryPolicy()
+        self.timeout = timeout or Timeouts()
+        self.rate_limiter = rate_limiter or RateLimiter(None, clock=clock, sleep=sleep)
+        self._redact = Redactor(token)
+        self._sleep = sleep
+        self._wall_clock = wall_clock
+        self._rng = rng or random.Random()
+        self._token_source = token_source
+        self._count_lock = threading.Lock()
+        self._request_count = 0
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            transport=transport,
+            timeout=self.timeout.to_httpx(),
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/json",
+                "User-Agent": f"syncctl/{__version__}",
+            },
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:
+        return f"SyncJobClient(base_url={self.base_url!r}, token=[REDACTED])"
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SyncJobClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def request_count(self) -> int:
+        """HTTP requests sent so far (every attempt counts, retries included)."""
+        with self._count_lock:
+            return self._request_count
+
+    # -- the API -------------------------------------------------------------------------------
+
+    def list_pages(self, *, limit: int | None = None, **filters: FilterValue) -> Iterator[Page]:
+        """Every page of ``GET /sync-job``, fetched lazily (a page is requested when it is
+        consumed). A page that still fails after retries raises: a listing is whole or an error."""
+        params = {key: _query_value(value) for key, value in filters.items()}
+        if limit is not None:
+            params["limit"] = str(limit)
+        cursor: str | None = None
+        seen: set[str] = set()
+        number = 0
+        while True:
+            query = dict(params) if cursor is None else {**params, "next_cursor": cursor}
+            response = self._send("GET", COLLECTION, params=query)
+            body = self._decode("GET", COLLECTION, response)
+            number += 1
+            page = _page(body, number)
+            if page is None:
+                raise invalid_body(
+                    "GET",
+                    COLLECTION,
+                    "expected {result: [objects], next_cursor: string|null}",
+                    redact=self._redact,
+                    status=response.status_code,
+                )
+            yield page
+            if not page.next_cursor:
+                return
+            if page.next_cursor in seen:
+                raise invalid_body(
+                    "GET",
+                    COLLECTION,
+                    f"next_cursor repeats on page {number}",
+                    redact=self._redact,
+                    status=response.status_code,
+                )
+            seen.add(page.next_cursor)
+            cursor = page.next_cursor
+
+    def list(self, *, limit: int | None = None, **filters: FilterValue) -> Iterator[JobDict]:
+        """Every job matching ``filters`` (e.g. ``integration_name``), across all pages, lazily."""
+        for page in self.list_pages(limit=limit, **filters):
+            yield from page.items
+
+    def get(self, job_id: str) -> JobDict:
+        path = _item_path(job_id)
+        return self._object("GET", path, self._send("GET", path))
+
+    def create(self, payload: Mapping[str, Any]) -> JobDict:
+        """POST a new job. Never retried once it may have reached the server: an unknown outcome
+        raises ``OutcomeUnknownError`` and the caller looks the job up before trying again."""
+        return self._object("POST", COLLECTION, self._send("POST", COLLECTION, body=payload))
+
+    def update(self, job_id: str, fields: Mapping[str, Any]) -> JobDict:
+        """PATCH the given top-level fields (send complete values: that is what makes it safe
+        to retry)."""
+        path = _item_path(job_id)
+        return self._object("PATCH", path, self._send("PATCH", path, body=fields))
+
+    def delete(self, job_id: str) -> JobDict:
+        """DELETE a job; ``{"id": …}``. A 404 on a retry after a lost response counts as done."""
+        path = _item_path(job_id)
+        response = self._send("DELETE", path)
+        if response.status_code == 404 or not response.content:
+            return {"id": job_id}
+        return self._object("DELETE", path, response)
+
+    # -- one request, with retries -------------------------------------------------------------
+
+    def _count(self) -> None:
+        with self._count_lock:
+            self._request_count += 1
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Mapping[str, Any] | None = None,
+    ) -> httpx.Response:
+        policy = self.retry
+        attempt = 0
+        maybe_processed = False  # an earlier attempt may have reached the server and acted
+        content = None if body is None else json.dumps(dict(body)).encode()
+        headers = {"Content-Type": "application/json"} if content is not None else None
+        while True:
+            attempt += 1
+            self.rate_limiter.acquire()
+            self._count()
+            try:
+                response = self._http.request(
+                    method, path, params=params, content=content, headers=headers
+                )
+            except httpx.HTTPError as exc:
+                verdict = classify_exception(method, exc)
+                reason = f"{type(exc).__name__}: {one_line(str(exc))}"
+                if verdict is Verdict.UNKNOWN:
+                    raise outcome_unknown(method, path, reason, redact=self._redact) from exc
+                if verdict is Verdict.FAIL or attempt >= policy.max_attempts:
+                    raise transport_error(
+                        method, path, exc, redact=self._redact, attempts=attempt
+                    ) from exc
+                maybe_processed = maybe_processed or was_sent(exc)
+                self._wait(method, path, attempt, reason, policy.delay(attempt, self._rng, None))
+                continue
+            status = response.status_code
+            logger.debug("%s %s -> %d (attempt %d)", method, path, status, attempt)
+            if 200 <= status < 300:
+                return response
+            if status == 404 and method == "DELETE" and maybe_processed:
+                logger.info("%s %s -> 404 after a lost response: already deleted", method, path)
+                return response
+            verdict = classify_status(method, status)
+            if verdict is Verdict.UNKNOWN:
+                raise outcome_unknown(
+                    method, path, f"server answered {status}", redact=self._redact, status=status
+                )
+            if verdict is Verdict.FAIL or attempt >= policy.max_attempts:
+                raise error_from_response(
+                    method,
+                    path,
+                    response,
+                    redact=self._redact,
+                    attempts=attempt,
+                    token_source=self._token_source,
+                )
+            maybe_processed = maybe_processed or status in MAYBE_PROCESSED_STATUSES
+            retry_after = parse_retry_after(
+                response.headers.get("Retry-After"), now=self._wall_clock()
+            )
+            delay = policy.delay(attempt, self._rng, retry_after)
+            if status == 429:
+                # Over the server's limit: every thread sharing the limiter backs off together;
+                # the next acquire() does the waiting.
+                self.rate_limiter.pause(delay)
+                self._log_retry(method, path, attempt, "429 Too Many Requests", delay)
+            else:
+                self._wait(method, path, attempt, f"{status} {response.reason_phrase}", delay)
+
+    def _wait(self, method: str, path: str, attempt: int, reason: str, delay: float) -> None:
+        self._log_retry(method, path, attempt, reason, delay)
+        if delay > 0:
+            self._sleep(delay)
+
+    def _log_retry(self, method: str, path: str, attempt: int, reason: str, delay: float) -> None:
+        logger.info(
+            "%s %s: %s; retry %d of %d in %.3fs",
+            method,
+            path,
+            self._redact(reason),
+            attempt,
+            self.retry.max_attempts - 1,
+            delay,
+        )
+
+    # -- bodies --------------------------------------------------------------------------------
+
+    def _decode(self, method: str, path: str, response: httpx.Response) -> Any:
+        try:
+            return json.loads(response.content)
+        except (ValueError, UnicodeDecodeError) as exc:
+            if method == "POST":
+                raise outcome_unknown(
+                    method,
+                    path,
+                    f"{response.status_code} with an unreadable body",
+                    redact=self._redact,
+                    status=response.status_code,
+                ) from None
+            raise invalid_body(
+                method, path, f"not JSON: {exc}", redact=self._redact, status=response.status_code
+            ) from None
+
+    def _object(self, method: str, path: str, response: httpx.Response) -> JobDict:
+        body = self._decode(method, path, response)
+        if isinstance(body, dict):
+            return body
+        error: ApiError
+        if method == "POST":
+            error = outcome_unknown(
+                method,
+                path,
+                f"{response.status_code} without a job object",
+                redact=self._redact,
+                status=response.status_code,
+            )
+        else:
+            error = invalid_body(
+                method, path, "expected an object", redact=self._redact, status=response.status_code
+            )
+        raise error
+
+
+def _query_value(value: FilterValue) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _item_path(job_id: str) -> str:
+    if not isinstance(job_id, str) or not job_id:
+        raise ValueError("a sync job id must be a non-empty string")
+    return f"{COLLECTION}/{quote(job_id, safe='')}"
+
+
+def _page(body: Any, number: int) -> Page | None:
+    if not isinstance(body, dict):
+        return None
+    result = body.get("result")
+    cursor = body.get("next_cursor")
+    if not isinstance(result, list) or not all(isinstance(item, dict) for item in result):
+        return None
+    if cursor is not None and not isinstance(cursor, str):
+        return None
+    return Page(items=tuple(result), next_cursor=cursor, number=number)

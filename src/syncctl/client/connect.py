@@ -1,0 +1,70 @@
+"""``connect(env, root)``: the client for one configured environment.
+
+* ``https://…`` (or ``http://`` to a loopback host): a client over the network, with the token
+  read from the environment variable ``env.token_env`` — a missing token is a ``ConfigError``.
+* ``embedded:PATH``: a client over the bundled emulator in process, persisted at ``root/PATH``;
+  the token is the variable's value when set, else the emulator's built-in local token, so a fresh
+  clone needs no secret. The emulator is imported only here, only for embedded URLs.
+
+``env.rate`` (requests per second) becomes a shared ``RateLimiter`` with a one-second burst.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from syncctl.client.api import SyncJobClient, Timeouts
+from syncctl.client.ratelimit import RateLimiter
+from syncctl.client.retry import RetryPolicy
+from syncctl.config import Environment, check_url
+from syncctl.errors import ConfigError
+
+EMBEDDED_BASE_URL = "https://embedded.invalid"
+"""Base URL of an embedded client: never resolved (the transport answers), never shown to users."""
+
+
+def rate_limiter_for(env: Environment) -> RateLimiter | None:
+    if env.rate is None:
+        return None
+    return RateLimiter(env.rate, burst=max(1, math.floor(env.rate)))
+
+
+def connect(
+    env: Environment,
+    root: Path,
+    *,
+    retry: RetryPolicy | None = None,
+    timeout: Timeouts | None = None,
+) -> SyncJobClient:
+    """A ``SyncJobClient`` for ``env``; relative ``embedded:`` paths are taken from ``root``."""
+    where = f"environment {env.name!r}"
+    check_url(env.url, where=where)
+    token = env.token()
+    if env.is_embedded:
+        from syncctl.emulator import LOCAL_TOKEN
+        from syncctl.emulator.transport import open_embedded
+
+        transport = open_embedded(root / env.url.removeprefix("embedded:"), token=token)
+        return SyncJobClient(
+            EMBEDDED_BASE_URL,
+            token or LOCAL_TOKEN,
+            transport=transport,
+            retry=retry,
+            timeout=timeout,
+            rate_limiter=rate_limiter_for(env),
+            token_source=env.token_env if token else None,
+        )
+    if token is None:
+        raise ConfigError(
+            f"{where}: no API token",
+            hint=f"set the variable {env.token_env} (the token is read from the environment only)",
+        )
+    return SyncJobClient(
+        env.url,
+        token,
+        retry=retry,
+        timeout=timeout,
+        rate_limiter=rate_limiter_for(env),
+        token_source=env.token_env,
+    )
