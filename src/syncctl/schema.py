@@ -1,16 +1,29 @@
-"""The JSON Schema of a job file: the shipped copy inside the package.
+"""The JSON Schema of a job file: the shipped copy inside the package, and how to check it.
 
 ``schemas/sync-job.schema.json`` in the repository is the same file (a test proves it).
+
+Checking a clean file must be cheap (validate runs over thousands of files), and jsonschema
+costs about 0.15-0.2 ms per job file — more than loading it. So :func:`is_surely_valid`
+compiles the schema once into plain closures that answer "valid" only when every keyword it
+meets is one it implements exactly; on ``False`` (invalid, or anything it is unsure about) the
+caller runs the full :func:`validator` (jsonschema's ``Draft202012Validator``, imported lazily)
+for precise errors. A differential property test keeps the two in agreement.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # jsonschema is imported only when a file needs the slow path
+    from jsonschema.protocols import Validator
 
 SCHEMA_RESOURCE = "sync-job.schema.json"
+
+Check = Callable[[Any], bool]
 
 
 def schema_text() -> str:
@@ -21,3 +34,236 @@ def schema_text() -> str:
 def job_schema() -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(schema_text())
     return loaded
+
+
+@cache
+def validator() -> Validator:
+    """jsonschema's Draft 2020-12 validator for the job schema, compiled once."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(job_schema())
+
+
+def is_surely_valid(data: Any) -> bool:
+    """``True`` only if ``data`` is valid against the job schema; ``False``: ask jsonschema."""
+    return _fast_check()(data)
+
+
+@cache
+def _fast_check() -> Check:
+    schema = job_schema()
+    try:
+        return _Compiler(schema).compile(schema)
+    except _Unsupported:  # pragma: no cover - only if the schema grows a keyword we lack
+        return _never
+
+
+class _Unsupported(Exception):
+    """The schema uses a keyword the fast path does not implement exactly."""
+
+
+def _never(_value: Any) -> bool:
+    return False
+
+
+# JSON Schema types -> Python check. bool is not a number in JSON Schema; 1.0 is an integer.
+_TYPES: dict[str, Check] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
+    or (isinstance(v, float) and v.is_integer()),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+}
+
+# Keywords with no effect on validity.
+_ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "$comment", "default",
+                          "examples", "$defs"})
+
+
+def _plain(value: Any) -> bool:
+    """Values the fast path compares with ``==`` safely (no bool/number confusion)."""
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+class _Compiler:
+    """Compiles the subset of draft 2020-12 the job schema uses into closures."""
+
+    def __init__(self, root: Mapping[str, Any]) -> None:
+        self.root = root
+        self.refs: dict[str, Check] = {}
+        self.exact = False  # inside ``if``: every check must answer exactly, both ways
+
+    def ref(self, target: str) -> Check:
+        if target not in self.refs:
+            prefix = "#/$defs/"
+            if not target.startswith(prefix) or "/" in target[len(prefix):]:
+                raise _Unsupported(target)
+            cell: list[Check] = []
+            self.refs[target] = lambda v: cell[0](v)
+            cell.append(self.compile(self.root["$defs"][target[len(prefix):]]))
+        return self.refs[target]
+
+    def compile(self, schema: Any) -> Check:
+        if schema is True:
+            return lambda v: True
+        if not isinstance(schema, dict):
+            raise _Unsupported(repr(schema))
+        checks: list[Check] = []
+        for keyword, arg in schema.items():
+            if keyword in _ANNOTATIONS or keyword in ("then", "else", "items"):
+                continue
+            if keyword == "type":
+                names = [arg] if isinstance(arg, str) else list(arg)
+                tests = [_TYPES[n] for n in names]
+                checks.append(tests[0] if len(tests) == 1 else _any_of(tests))
+            elif keyword == "required":
+                checks.append(_required(tuple(arg)))
+            elif keyword == "properties":
+                props = {k: self.compile(s) for k, s in arg.items()}
+                closed = schema.get("additionalProperties") is False
+                checks.append(self._properties(props, closed))
+            elif keyword == "additionalProperties":
+                if arg is not False or "patternProperties" in schema:
+                    raise _Unsupported(keyword)
+            elif keyword == "minLength":
+                checks.append(_bound(str, arg, len, low=True))
+            elif keyword == "minimum":
+                checks.append(_bound((int, float), arg, _number, low=True))
+            elif keyword == "maximum":
+                checks.append(_bound((int, float), arg, _number, low=False))
+            elif keyword == "minItems":
+                checks.append(_bound(list, arg, len, low=True))
+            elif keyword == "uniqueItems":
+                if self.exact:
+                    raise _Unsupported(keyword)
+                if arg is True:
+                    checks.append(_unique)
+            elif keyword in ("enum", "const"):
+                allowed = tuple(arg) if keyword == "enum" else (arg,)
+                if not all(_plain(a) for a in allowed):
+                    raise _Unsupported(keyword)
+                checks.append(_one_of_values(allowed))
+            elif keyword == "$ref":
+                if self.exact:
+                    raise _Unsupported(keyword)
+                checks.append(self.ref(arg))
+            elif keyword == "if":
+                checks.append(self._conditional(arg, schema.get("then"), schema.get("else")))
+            else:
+                raise _Unsupported(keyword)
+        if "items" in schema:
+            checks.append(_each(self.compile(schema["items"])))
+        if "additionalProperties" in schema and "properties" not in schema:
+            checks.append(lambda v: not isinstance(v, dict) or not v)
+        return checks[0] if len(checks) == 1 else _all_of(checks)
+
+    def _properties(self, props: dict[str, Check], closed: bool) -> Check:
+        def check(value: Any) -> bool:
+            if not isinstance(value, dict):
+                return True
+            for key, item in value.items():
+                test = props.get(key)
+                if test is None:
+                    if closed:
+                        return False
+                elif not test(item):
+                    return False
+            return True
+
+        return check
+
+    def _conditional(self, if_schema: Any, then_schema: Any, else_schema: Any) -> Check:
+        outer, self.exact = self.exact, True
+        try:
+            test = self.compile(if_schema)
+        finally:
+            self.exact = outer
+        then = self.compile(then_schema) if then_schema is not None else None
+        other = self.compile(else_schema) if else_schema is not None else None
+        # ``test`` was compiled exactly (no "unsure" answers), so it picks the same branch as
+        # jsonschema would.
+        return lambda v: (then is None or then(v)) if test(v) else (other is None or other(v))
+
+
+def _any_of(checks: list[Check]) -> Check:
+    def check(value: Any) -> bool:
+        for test in checks:  # noqa: SIM110 - a plain loop is faster than any() here
+            if test(value):
+                return True
+        return False
+
+    return check
+
+
+def _all_of(checks: list[Check]) -> Check:
+    def check(value: Any) -> bool:
+        for test in checks:  # noqa: SIM110 - a plain loop is faster than all() here
+            if not test(value):
+                return False
+        return True
+
+    return check
+
+
+def _each(item: Check) -> Check:
+    def check(value: Any) -> bool:
+        if isinstance(value, list):
+            for element in value:
+                if not item(element):
+                    return False
+        return True
+
+    return check
+
+
+def _required(keys: tuple[str, ...]) -> Check:
+    def check(value: Any) -> bool:
+        return not isinstance(value, dict) or all(k in value for k in keys)
+
+    return check
+
+
+def _number(value: Any) -> Any:
+    return None if isinstance(value, bool) else value
+
+
+def _bound(kind: type | tuple[type, ...], limit: Any, measure: Callable[[Any], Any], *,
+           low: bool) -> Check:
+    """``measure(value) >= limit`` (or ``<=``) for values of ``kind``; other values pass."""
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, kind):
+            return True
+        size = measure(value)
+        if size is None:
+            return True
+        return bool(size >= limit) if low else bool(size <= limit)
+
+    return check
+
+
+def _one_of_values(allowed: tuple[Any, ...]) -> Check:
+    def check(value: Any) -> bool:
+        return any(_json_equal(value, x) for x in allowed)
+
+    return check
+
+
+def _json_equal(value: Any, plain: str | int) -> bool:
+    """JSON equality against a string or integer: ``true`` is not ``1``, ``4.0`` is ``4``."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(plain, str):
+        return isinstance(value, str) and value == plain
+    return isinstance(value, int | float) and value == plain
+
+
+def _unique(value: Any) -> bool:
+    if not isinstance(value, list):
+        return True
+    if not all(isinstance(x, str) for x in value):
+        return False  # leave mixed lists (1 vs true vs 1.0) to jsonschema
+    return len(set(value)) == len(value)

@@ -1,0 +1,194 @@
+"""SJ010: the file does not match the JSON Schema of a job file.
+
+A clean file costs one pass of the compiled fast check (``syncctl.schema.is_surely_valid``);
+only a file that fails it is run through jsonschema for precise errors. Each error is placed
+where the user must look: an unknown key at that key, a wrong value at the value, a missing key
+at the key of the mapping that lacks it (1:1 for the top level). One mistake gives one finding:
+a misspelt key is reported as unknown ("did you mean …?"), not also as a missing required key.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from syncctl.findings import Finding, JsonPath, Severity, format_path
+from syncctl.rules.base import FileContext, RuleInfo, file_rule
+from syncctl.schema import is_surely_valid, validator
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+RULE = RuleInfo("SJ010", Severity.ERROR, "JSON Schema violation")
+
+_TYPE_NAMES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+@file_rule(RULE)
+def check_schema(ctx: FileContext) -> Iterable[Finding]:
+    job = ctx.job
+    if job.path.suffix != ".yaml":
+        return ()  # not read at all: SJ005 says "job files end in .yaml"
+    data = job.doc.data
+    if isinstance(data, dict):
+        if is_surely_valid(data):
+            return ()
+        return _findings(ctx, data)
+    if data is None and job.doc.findings:
+        return ()  # unreadable: the loader's SJ001 says why
+    shown = "empty" if data is None else f"a {_kind(data)}"
+    return (Finding(job.rel, 1, 1, RULE.id, RULE.severity,
+                    f"a job file must be a mapping (this one is {shown})", "$",
+                    "start from: label, default_runtime_version and a resources list"),)
+
+
+def _findings(ctx: FileContext, data: dict[str, Any]) -> list[Finding]:
+    errors = [_leaf(e) for e in validator().iter_errors(data)]
+    typos: dict[JsonPath, set[str]] = {}
+    out: list[Finding] = []
+    for error in errors:
+        if error.validator == "additionalProperties":
+            out.extend(_unknown_keys(ctx, error, typos))
+    for error in errors:
+        if error.validator == "required":
+            out.extend(_missing_keys(ctx, error, typos))
+        elif error.validator != "additionalProperties":
+            out.append(_value_error(ctx, error))
+    return out
+
+
+def _leaf(error: ValidationError) -> ValidationError:
+    """For anyOf/oneOf, the most relevant branch error (jsonschema's ``best_match``)."""
+    from jsonschema.exceptions import best_match
+
+    while error.context:
+        best = best_match(error.context)
+        if best is None:  # pragma: no cover - context is never empty here
+            break
+        error = best
+    return error
+
+
+def _where(path: Sequence[str | int]) -> str:
+    return "the top level" if not path else format_path(path)[2:].lstrip(".")
+
+
+def _in(path: Sequence[str | int]) -> str:
+    return f"in {_where(path)}" if path else "at the top level"
+
+
+def _unknown_keys(ctx: FileContext, error: ValidationError,
+                  typos: dict[JsonPath, set[str]]) -> Iterator[Finding]:
+    path = tuple(error.absolute_path)
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    known = sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+    for key in instance:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        if close and close[0] not in instance:
+            typos.setdefault(path, set()).add(close[0])
+            message = f"unknown key {key!r} {_in(path)} (did you mean {close[0]!r}?)"
+            hint = f"rename it to {close[0]}"
+        else:
+            message = f"unknown key {key!r} {_in(path)}"
+            hint = "allowed keys: " + ", ".join(known)
+        yield ctx.finding(RULE, (*path, key), message, key=True, hint=hint)
+
+
+def _missing_keys(ctx: FileContext, error: ValidationError,
+                  typos: dict[JsonPath, set[str]]) -> Iterator[Finding]:
+    path = tuple(error.absolute_path)
+    if not isinstance(error.instance, dict):  # pragma: no cover - jsonschema checks objects only
+        return
+    required: list[str] = list(error.validator_value)  # type: ignore[arg-type]
+    wanted = [k for k in required if k not in error.instance]
+    missing = [k for k in wanted if k not in typos.get(path, ())]
+    if not missing:
+        return
+    names = ", ".join(repr(k) for k in missing)
+    plural = "s" if len(missing) > 1 else ""
+    message = f"{_where(path)} is missing the required key{plural} {names}"
+    hint = "required keys: " + ", ".join(required)
+    if not path:
+        yield Finding(ctx.job.rel, 1, 1, RULE.id, RULE.severity, message, "$", hint)
+    else:
+        yield ctx.finding(RULE, path, message, key=True, hint=hint)
+
+
+def _value_error(ctx: FileContext, error: ValidationError) -> Finding:
+    path = tuple(error.absolute_path)
+    message, hint = _describe(error, path)
+    if error.validator == "uniqueItems" and isinstance(error.instance, list):
+        index = _first_repeat(error.instance)
+        if index is not None:
+            path = (*path, index)
+    return ctx.finding(RULE, path, message, hint=hint)
+
+
+def _describe(error: ValidationError, path: JsonPath) -> tuple[str, str | None]:
+    where, value = _where(path), error.instance
+    arg: Any = error.validator_value
+    keyword = error.validator
+    if keyword == "type":
+        names = [arg] if isinstance(arg, str) else arg
+        allowed = " or ".join(_TYPE_NAMES.get(t, t) for t in names)
+        return f"{where} must be {allowed}, not {_shown(value)}", None
+    if keyword == "enum":
+        choices = ", ".join(map(str, arg))
+        close = difflib.get_close_matches(str(value), [str(a) for a in arg], n=1)
+        hint = f"did you mean {close[0]!r}?" if close else None
+        return f"{where} is {value!r}; allowed: {choices}", hint
+    if keyword == "minLength":
+        return f"{where} must not be empty", None
+    if keyword in ("minimum", "maximum"):
+        low = error.schema.get("minimum", "…") if isinstance(error.schema, dict) else "…"
+        high = error.schema.get("maximum", "…") if isinstance(error.schema, dict) else "…"
+        return f"{where} is {value!r}; allowed: {low} to {high}", None
+    if keyword == "minItems":
+        return f"{where} must list at least {arg} entr{'y' if arg == 1 else 'ies'}", None
+    if keyword == "uniqueItems":
+        return f"{where} lists the same value twice", "remove the repeated entry"
+    return f"{where}: {error.message}", None
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return f"the {_kind(value)} {value!r}"
+    return f"a {_kind(value)}"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "list" if isinstance(value, list) else "mapping"
+
+
+def _first_repeat(items: list[Any]) -> int | None:
+    seen: list[Any] = []
+    for index, item in enumerate(items):
+        if item in seen:
+            return index
+        seen.append(item)
+    return None
