@@ -1,0 +1,1 @@
+"""Reconciliation: desired jobs (files) + state + live jobs -> a plan -> apply."""

@@ -1,0 +1,358 @@
+"""The plan: a pure function of (desired jobs, state, live jobs) — no I/O, no clock.
+
+Changes are typed values in a deterministic order (create, update, delete, adopt, move, noop;
+by job key within each). Unmanaged live jobs (owned by no file) are counted and listed and
+never touched; managed jobs whose file is gone are listed as orphaned unless ``prune`` is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from syncctl.errors import PlanError
+from syncctl.reconcile.normalise import (
+    FieldChange,
+    Payload,
+    changed_fields,
+    content_hash,
+    diff,
+    fingerprint,
+)
+from syncctl.reconcile.state import State
+
+PLAN_FORMAT = 1
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    ADOPT = "adopt"
+    MOVE = "move"
+    NOOP = "noop"
+
+
+ORDER = {action: index for index, action in enumerate(Action)}
+
+
+@dataclass(frozen=True, slots=True)
+class DesiredJob:
+    """A job file as it should exist in one environment (its payload normalised)."""
+
+    key: str
+    integration: str
+    label: str
+    payload: Payload
+    protected: bool = False
+
+    @property
+    def hash(self) -> str:
+        return content_hash(self.payload)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One planned step. ``send`` is the request body (create: whole payload; update/adopt:
+    the changed top-level fields); ``fingerprint`` is that of the live job it will touch."""
+
+    action: Action
+    key: str
+    id: str | None = None
+    integration: str = ""
+    label: str = ""
+    diff: tuple[FieldChange, ...] = ()
+    send: Payload | None = None
+    hash: str | None = None
+    protected: bool = False
+    from_key: str | None = None
+    fingerprint: str | None = None
+    note: str | None = None
+
+    @property
+    def calls_api(self) -> bool:
+        if self.action in (Action.CREATE, Action.UPDATE):
+            return True
+        if self.action is Action.ADOPT:
+            return bool(self.diff)
+        return self.action is Action.DELETE and self.fingerprint is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": str(self.action),
+            "key": self.key,
+            "id": self.id,
+            "integration": self.integration,
+            "label": self.label,
+            "from_key": self.from_key,
+            "diff": [d.to_dict() for d in self.diff],
+            "send": self.send,
+            "hash": self.hash,
+            "protected": self.protected,
+            "fingerprint": self.fingerprint,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LiveRef:
+    """A live job listed but not acted on (unmanaged, orphaned or protected)."""
+
+    id: str
+    integration: str
+    label: str
+    key: str | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "integration": self.integration,
+            "label": self.label,
+            "key": self.key,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    environment: str
+    changes: tuple[Change, ...]
+    orphaned: tuple[LiveRef, ...] = ()
+    unmanaged: tuple[LiveRef, ...] = ()
+    prune: bool = False
+    state_serial: int = 0
+    managed: int = 0
+
+    @property
+    def actionable(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.action is not Action.NOOP)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.actionable)
+
+    def count(self, action: Action) -> int:
+        return sum(1 for c in self.changes if c.action is action)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format_version": PLAN_FORMAT,
+            "environment": self.environment,
+            "prune": self.prune,
+            "state_serial": self.state_serial,
+            "summary": {str(a): self.count(a) for a in Action}
+            | {"orphaned": len(self.orphaned), "unmanaged": len(self.unmanaged)},
+            "changes": [c.to_dict() for c in self.changes],
+            "orphaned": [o.to_dict() for o in self.orphaned],
+            "unmanaged": [u.to_dict() for u in self.unmanaged],
+        }
+
+
+def _ref(job: Mapping[str, Any], key: str | None = None, note: str | None = None) -> LiveRef:
+    return LiveRef(
+        str(job["id"]),
+        str(job.get("integration_name") or ""),
+        str(job.get("label") or ""),
+        key,
+        note,
+    )
+
+
+def make_plan(
+    environment: str,
+    desired: Sequence[DesiredJob],
+    state: State,
+    live: Sequence[Mapping[str, Any]],
+    *,
+    prune: bool = False,
+) -> Plan:
+    """Compare what the files want with what state says we own and what the API has."""
+    live_by_id = {str(job["id"]): job for job in live}
+    wanted = {job.key: job for job in desired}
+    managed_ids = {entry.id for entry in state.jobs.values()}
+    changes: list[Change] = []
+    gone_keys = sorted(k for k in state.jobs if k not in wanted)
+    moved_from: set[str] = set()
+    adopted: set[str] = set()
+
+    for key in sorted(wanted):
+        job = wanted[key]
+        entry = state.jobs.get(key)
+        if entry is not None:
+            current = live_by_id.get(entry.id)
+            if current is None:
+                changes.append(_create(job, note="deleted outside syncctl; will be re-created"))
+            else:
+                changes.append(_update_or_noop(job, entry.id, current))
+            continue
+        source = _move_source(job, gone_keys, moved_from, state, live_by_id)
+        if source is not None:
+            moved_from.add(source)
+            job_id = state.jobs[source].id
+            changes.append(
+                Change(
+                    Action.MOVE,
+                    key,
+                    job_id,
+                    job.integration,
+                    job.label,
+                    hash=job.hash,
+                    protected=job.protected,
+                    from_key=source,
+                    fingerprint=fingerprint(live_by_id[job_id]),
+                )
+            )
+            continue
+        candidates = sorted(
+            (
+                job_id
+                for job_id, current in live_by_id.items()
+                if job_id not in managed_ids
+                and job_id not in adopted
+                and current.get("integration_name") == job.integration
+                and current.get("label") == job.label
+            )
+        )
+        if len(candidates) > 1:
+            raise PlanError(
+                f"{key}: {len(candidates)} unmanaged live jobs have integration "
+                f"{job.integration!r} and label {job.label!r}: {', '.join(candidates)}",
+                hint="give the file a distinct label, or record the right one with "
+                f"'syncctl import {candidates[0]}' and delete the others",
+            )
+        if candidates:
+            adopted.add(candidates[0])
+            current = live_by_id[candidates[0]]
+            changes.append(_adopt(job, candidates[0], current, resumed=key in state.pending))
+        else:
+            note = "resuming an interrupted create" if key in state.pending else None
+            changes.append(_create(job, note=note))
+
+    orphaned: list[LiveRef] = []
+    for key in gone_keys:
+        if key in moved_from:
+            continue
+        entry = state.jobs[key]
+        current = live_by_id.get(entry.id)
+        if current is None:
+            changes.append(
+                Change(
+                    Action.DELETE,
+                    key,
+                    entry.id,
+                    protected=entry.protected,
+                    note="already gone from the API; only the state entry is dropped",
+                )
+            )
+        elif entry.protected:
+            orphaned.append(_ref(current, key, "protected: never deleted"))
+        elif prune:
+            changes.append(
+                Change(
+                    Action.DELETE,
+                    key,
+                    entry.id,
+                    str(current.get("integration_name") or ""),
+                    str(current.get("label") or ""),
+                    fingerprint=fingerprint(current),
+                )
+            )
+        else:
+            orphaned.append(_ref(current, key, "file removed; apply with --prune to delete"))
+
+    owned = managed_ids | adopted
+    unmanaged = tuple(
+        _ref(current) for job_id, current in sorted(live_by_id.items()) if job_id not in owned
+    )
+    changes.sort(key=lambda c: (ORDER[c.action], c.key))
+    return Plan(
+        environment=environment,
+        changes=tuple(changes),
+        orphaned=tuple(orphaned),
+        unmanaged=unmanaged,
+        prune=prune,
+        state_serial=state.serial,
+        managed=len(state.jobs),
+    )
+
+
+def _create(job: DesiredJob, *, note: str | None = None) -> Change:
+    return Change(
+        Action.CREATE,
+        job.key,
+        None,
+        job.integration,
+        job.label,
+        send=dict(job.payload),
+        hash=job.hash,
+        protected=job.protected,
+        note=note,
+    )
+
+
+def _update_or_noop(job: DesiredJob, job_id: str, current: Mapping[str, Any]) -> Change:
+    changes = diff(job.payload, current)
+    action = Action.UPDATE if changes else Action.NOOP
+    return Change(
+        action,
+        job.key,
+        job_id,
+        job.integration,
+        job.label,
+        diff=changes,
+        send=changed_fields(changes, job.payload) if changes else None,
+        hash=job.hash,
+        protected=job.protected,
+        fingerprint=fingerprint(current),
+    )
+
+
+def _adopt(job: DesiredJob, job_id: str, current: Mapping[str, Any], *, resumed: bool) -> Change:
+    changes = diff(job.payload, current)
+    note = "recording a create whose answer was lost" if resumed else None
+    return Change(
+        Action.ADOPT,
+        job.key,
+        job_id,
+        job.integration,
+        job.label,
+        diff=changes,
+        send=changed_fields(changes, job.payload) if changes else None,
+        hash=job.hash,
+        protected=job.protected,
+        fingerprint=fingerprint(current),
+        note=note,
+    )
+
+
+def _move_source(
+    job: DesiredJob,
+    gone_keys: Sequence[str],
+    taken: set[str],
+    state: State,
+    live_by_id: Mapping[str, Mapping[str, Any]],
+) -> str | None:
+    """A removed file whose live job has exactly this content: the file was renamed."""
+    for key in gone_keys:
+        if key in taken:
+            continue
+        current = live_by_id.get(state.jobs[key].id)
+        if current is not None and not diff(job.payload, current):
+            return key
+    return None
+
+
+def check_mass_delete(plan: Plan, ratio: float, *, allowed: bool) -> None:
+    """Refuse a plan that deletes more than ``ratio`` of the managed jobs."""
+    deletes = sum(1 for c in plan.changes if c.action is Action.DELETE and c.fingerprint)
+    if allowed or plan.managed == 0 or deletes == 0:
+        return
+    if deletes / plan.managed > ratio:
+        raise PlanError(
+            f"the plan deletes {deletes} of {plan.managed} managed jobs in {plan.environment} "
+            f"(more than {ratio:.0%})",
+            hint="check the jobs folder and the environment; pass --allow-mass-delete if intended",
+        )

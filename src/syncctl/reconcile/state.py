@@ -1,0 +1,217 @@
+"""The state file ``state/<env>.json``: which remote job each job file owns.
+
+Format (``format_version`` 1)::
+
+    {"format_version": 1, "environment": "production", "serial": 7,
+     "jobs": {"zendesk/tickets": {"id": "…", "hash": "sha256:…", "protected": false}},
+     "pending": {"hubspot/contacts": {"label": "…", "integration": "hubspot", "hash": "…"}}}
+
+``pending`` records a create that was sent but whose answer was not yet recorded: after a crash
+the next run looks the job up by integration and label before creating it again.
+
+Writes are atomic (temporary file + ``os.replace``) and happen after every successful operation,
+so a killed process loses nothing. One writer at a time: an exclusive ``flock`` on
+``<state>.lock`` (released by the kernel if the process dies, so no stale locks).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from syncctl.errors import StateError
+
+STATE_FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A job file that owns a remote job."""
+
+    id: str
+    hash: str
+    protected: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "hash": self.hash, "protected": self.protected}
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A create that was sent; its outcome is not recorded yet."""
+
+    label: str
+    integration: str
+    hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "integration": self.integration, "hash": self.hash}
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    environment: str
+    serial: int = 0
+    jobs: Mapping[str, Entry] = field(default_factory=dict)
+    pending: Mapping[str, Pending] = field(default_factory=dict)
+
+    def owner_of(self, job_id: str) -> str | None:
+        for key, entry in self.jobs.items():
+            if entry.id == job_id:
+                return key
+        return None
+
+    def with_entry(self, key: str, entry: Entry) -> State:
+        jobs = dict(self.jobs)
+        jobs[key] = entry
+        pending = {k: v for k, v in self.pending.items() if k != key}
+        return replace(self, serial=self.serial + 1, jobs=jobs, pending=pending)
+
+    def without(self, key: str) -> State:
+        jobs = {k: v for k, v in self.jobs.items() if k != key}
+        pending = {k: v for k, v in self.pending.items() if k != key}
+        return replace(self, serial=self.serial + 1, jobs=jobs, pending=pending)
+
+    def with_pending(self, key: str, pending: Pending) -> State:
+        entries = dict(self.pending)
+        entries[key] = pending
+        return replace(self, serial=self.serial + 1, pending=entries)
+
+    def moved(self, old: str, new: str) -> State:
+        if old not in self.jobs:
+            raise StateError(f"no job {old!r} in the {self.environment} state")
+        if new in self.jobs:
+            raise StateError(f"job {new!r} is already in the {self.environment} state")
+        jobs = {(new if k == old else k): v for k, v in self.jobs.items()}
+        return replace(self, serial=self.serial + 1, jobs=dict(sorted(jobs.items())))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format_version": STATE_FORMAT,
+            "environment": self.environment,
+            "serial": self.serial,
+            "jobs": {k: self.jobs[k].to_dict() for k in sorted(self.jobs)},
+            "pending": {k: self.pending[k].to_dict() for k in sorted(self.pending)},
+        }
+
+
+def _parse(raw: Any, path: Path, environment: str) -> State:
+    where = f"{path}"
+    if not isinstance(raw, dict):
+        raise StateError(f"{where}: not a state file (expected a JSON object)")
+    version = raw.get("format_version")
+    if not isinstance(version, int):
+        raise StateError(f"{where}: missing format_version; is this a syncctl state file?")
+    if version > STATE_FORMAT:
+        raise StateError(
+            f"{where}: state format {version} is newer than this syncctl understands "
+            f"({STATE_FORMAT})",
+            hint="upgrade syncctl",
+        )
+    if raw.get("environment") != environment:
+        raise StateError(
+            f"{where}: state belongs to environment {raw.get('environment')!r}, not {environment!r}"
+        )
+    try:
+        jobs = {
+            str(k): Entry(str(v["id"]), str(v["hash"]), bool(v.get("protected", False)))
+            for k, v in dict(raw.get("jobs", {})).items()
+        }
+        pending = {
+            str(k): Pending(str(v["label"]), str(v["integration"]), str(v["hash"]))
+            for k, v in dict(raw.get("pending", {})).items()
+        }
+        serial = int(raw.get("serial", 0))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise StateError(
+            f"{where}: corrupt state entry ({exc.__class__.__name__}: {exc})"
+        ) from None
+    return State(environment, serial, jobs, pending)
+
+
+class StateStore:
+    """Reads and atomically writes one environment's state file; thread-safe."""
+
+    def __init__(self, path: Path, environment: str) -> None:
+        self.path = path
+        self.environment = environment
+        self._mutex = threading.Lock()
+        self._state: State | None = None
+
+    def load(self) -> State:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            state = State(self.environment)
+        except OSError as exc:
+            raise StateError(f"{self.path}: cannot read state: {exc.strerror}") from None
+        else:
+            try:
+                raw = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise StateError(
+                    f"{self.path}:{exc.lineno}:{exc.colno}: state file is not valid JSON "
+                    f"({exc.msg})",
+                    hint="restore it from git (state files are committed) or remove it and "
+                    "re-adopt the jobs",
+                ) from None
+            state = _parse(raw, self.path, self.environment)
+        self._state = state
+        return state
+
+    @property
+    def state(self) -> State:
+        return self._state if self._state is not None else self.load()
+
+    def update(self, change: Callable[[State], State]) -> State:
+        """Apply ``change(state) -> state`` and write the result atomically (thread-safe)."""
+        with self._mutex:
+            new = change(self.state)
+            self._write(new)
+            self._state = new
+            return new
+
+    def _write(self, state: State) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(state.to_dict(), indent=2, sort_keys=False) + "\n"
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            Path(tmp).replace(self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                Path(tmp).unlink()
+            raise
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[StateStore]:
+        """Hold the environment's lock: one writer at a time, across processes."""
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with lock_path.open("a+") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                raise StateError(
+                    f"{self.path}: state is locked by another syncctl process (pid {holder})",
+                    hint="wait for it to finish; the lock is released when it exits",
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            try:
+                yield self
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
