@@ -117,7 +117,8 @@ def _missing_keys(ctx: FileContext, error: ValidationError,
         return
     names = ", ".join(repr(k) for k in missing)
     plural = "s" if len(missing) > 1 else ""
-    message = f"{_where(path)} is missing the required key{plural} {names}"
+    where = _where(path) if path else "the job file"
+    message = f"{where} is missing the required key{plural} {names}"
     hint = "required keys: " + ", ".join(required)
     if not path:
         yield Finding(ctx.job.rel, 1, 1, RULE.id, RULE.severity, message, "$", hint)
