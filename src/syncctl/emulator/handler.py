@@ -42,6 +42,7 @@ from syncctl.emulator.jobs import (
     new_job,
 )
 from syncctl.emulator.store import Store
+from syncctl.errors import UsageError
 
 JSON_TYPE = "application/json"
 COLLECTION = "/sync-job"
@@ -64,9 +65,9 @@ class EmulatorSettings:
 
     def __post_init__(self) -> None:
         if not 1 <= self.page_size_default <= self.page_size_max:
-            raise ValueError("need 1 <= page_size_default <= page_size_max")
+            raise UsageError("need 1 <= page_size_default <= page_size_max")
         if not 1 <= self.default_runtime_version <= 4:
-            raise ValueError("default_runtime_version must be 1..4")
+            raise UsageError("default_runtime_version must be 1..4")
 
     def __repr__(self) -> str:  # never show tokens
         return f"EmulatorSettings(tokens=<{len(self.tokens)} redacted>, ...)"
@@ -145,6 +146,7 @@ class Emulator:
         faults: FaultSettings | None = None,
         clock: Callable[[], datetime] = _now,
         sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
         self.settings = settings or EmulatorSettings()
@@ -153,7 +155,8 @@ class Emulator:
         self._sleep = sleep
         self._new_id = new_id
         self._write_lock = threading.Lock()
-        self._fault_state = FaultState(faults or FaultSettings())
+        self._monotonic = monotonic
+        self._fault_state = FaultState(faults or FaultSettings(), monotonic)
 
     @property
     def faults(self) -> FaultSettings:
@@ -161,7 +164,7 @@ class Emulator:
 
     @faults.setter
     def faults(self, value: FaultSettings) -> None:
-        self._fault_state = FaultState(value)
+        self._fault_state = FaultState(value, self._monotonic)
 
     def close(self) -> None:
         self.store.close()
