@@ -254,11 +254,12 @@ class SyncJobClient:
                 verdict = classify_exception(method, exc)
                 reason = f"{type(exc).__name__}: {one_line(str(exc))}"
                 if verdict is Verdict.UNKNOWN:
-                    raise outcome_unknown(method, path, reason, redact=self._redact) from exc
+                    logger.warning("%s %s: %s; outcome unknown", method, path, self._redact(reason))
+                    raise outcome_unknown(method, path, reason, redact=self._redact) from None
                 if verdict is Verdict.FAIL or attempt >= policy.max_attempts:
                     raise transport_error(
                         method, path, exc, redact=self._redact, attempts=attempt
-                    ) from exc
+                    ) from None
                 maybe_processed = maybe_processed or was_sent(exc)
                 self._wait(method, path, attempt, reason, policy.delay(attempt, self._rng, None))
                 continue
@@ -269,8 +270,17 @@ class SyncJobClient:
             if status == 404 and method == "DELETE" and maybe_processed:
                 logger.info("%s %s -> 404 after a lost response: already deleted", method, path)
                 return response
+            retry_after = parse_retry_after(
+                response.headers.get("Retry-After"), now=self._wall_clock()
+            )
+            delay = policy.delay(attempt, self._rng, retry_after)
+            if status == 429:
+                # Over the server's limit: every thread sharing the limiter backs off together
+                # (even when this request gives up); the next acquire() does the waiting.
+                self.rate_limiter.pause(delay)
             verdict = classify_status(method, status)
             if verdict is Verdict.UNKNOWN:
+                logger.warning("%s %s: %d; outcome unknown", method, path, status)
                 raise outcome_unknown(
                     method, path, f"server answered {status}", redact=self._redact, status=status
                 )
@@ -284,14 +294,7 @@ class SyncJobClient:
                     token_source=self._token_source,
                 )
             maybe_processed = maybe_processed or status in MAYBE_PROCESSED_STATUSES
-            retry_after = parse_retry_after(
-                response.headers.get("Retry-After"), now=self._wall_clock()
-            )
-            delay = policy.delay(attempt, self._rng, retry_after)
             if status == 429:
-                # Over the server's limit: every thread sharing the limiter backs off together;
-                # the next acquire() does the waiting.
-                self.rate_limiter.pause(delay)
                 self._log_retry(method, path, attempt, "429 Too Many Requests", delay)
             else:
                 self._wait(method, path, attempt, f"{status} {response.reason_phrase}", delay)

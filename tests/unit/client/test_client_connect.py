@@ -1,0 +1,104 @@
+"""connect(env, root): the client of a configured environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from syncctl.client import connect
+from syncctl.client.connect import rate_limiter_for
+from syncctl.config import Environment
+from syncctl.errors import AuthError, ConfigError
+
+
+def _env(tmp_path: Path, url: str, **extra: object) -> Environment:
+    return Environment(
+        name="test",
+        url=url,
+        token_env="SYNCCTL_TEST_CLIENT_TOKEN",
+        state_path=tmp_path / "state.json",
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SYNCCTL_TEST_CLIENT_TOKEN", raising=False)
+
+
+def test_embedded_without_a_token_uses_the_built_in_local_token(tmp_path: Path) -> None:
+    env = _env(tmp_path, "embedded:.syncctl/local.sqlite3")
+
+    with connect(env, tmp_path) as client:
+        created = client.create({"integration_name": "zendesk", "label": "one"})
+        assert client.get(created["id"])["label"] == "one"
+
+    assert (tmp_path / ".syncctl" / "local.sqlite3").is_file()
+    with connect(env, tmp_path) as client:  # persisted: a new client sees the job
+        assert [job["id"] for job in client.list()] == [created["id"]]
+
+
+def test_embedded_with_a_token_variable_uses_that_token(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SYNCCTL_TEST_CLIENT_TOKEN", "my-embedded-token")
+    env = _env(tmp_path, "embedded:db.sqlite3")
+
+    with connect(env, tmp_path) as client:
+        assert client._http.headers["authorization"] == "Bearer my-embedded-token"
+        assert list(client.list()) == []
+
+
+def test_embedded_rejects_a_token_it_was_not_opened_with(tmp_path: Path, monkeypatch) -> None:
+    from syncctl.client import SyncJobClient
+    from syncctl.emulator.transport import open_embedded
+
+    transport = open_embedded(tmp_path / "db.sqlite3", token="right")
+    with (
+        SyncJobClient("https://embedded.invalid", "wrong", transport=transport) as client,
+        pytest.raises(AuthError, match="401"),
+    ):
+        client.get("x")
+
+
+def test_https_without_a_token_names_the_variable(tmp_path: Path) -> None:
+    env = _env(tmp_path, "https://api.truto.one")
+
+    with pytest.raises(ConfigError, match="SYNCCTL_TEST_CLIENT_TOKEN") as caught:
+        connect(env, tmp_path)
+
+    assert caught.value.exit_code == 2
+
+
+def test_https_with_a_token_builds_a_client_without_touching_the_network(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("SYNCCTL_TEST_CLIENT_TOKEN", "secret-value-123")
+    env = _env(tmp_path, "https://api.truto.one", rate=25.0)
+
+    with connect(env, tmp_path) as client:
+        assert client.base_url == "https://api.truto.one"
+        assert "secret-value-123" not in repr(client)
+        assert client.rate_limiter.rate_per_s == 25.0
+        assert client.rate_limiter.burst == 25
+
+
+@pytest.mark.parametrize("url", ["http://api.truto.one", "http://192.168.1.10:8000"])
+def test_plain_http_to_a_remote_host_is_refused(tmp_path: Path, monkeypatch, url) -> None:
+    monkeypatch.setenv("SYNCCTL_TEST_CLIENT_TOKEN", "t")
+
+    with pytest.raises(ConfigError, match="refusing plain http"):
+        connect(_env(tmp_path, url), tmp_path)
+
+
+def test_plain_http_to_loopback_is_accepted(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SYNCCTL_TEST_CLIENT_TOKEN", "t")
+
+    with connect(_env(tmp_path, "http://127.0.0.1:9"), tmp_path) as client:
+        assert client.base_url == "http://127.0.0.1:9"
+
+
+def test_rate_limiter_only_when_a_rate_is_configured(tmp_path: Path) -> None:
+    assert rate_limiter_for(_env(tmp_path, "https://x.test")) is None
+    slow = rate_limiter_for(_env(tmp_path, "https://x.test", rate=0.5))
+    assert slow is not None
+    assert (slow.rate_per_s, slow.burst) == (0.5, 1)
