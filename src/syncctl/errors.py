@@ -9,6 +9,7 @@ as a user error: any other exception is a bug.
     SyncctlError (exit 1)
     ├── UsageError (exit 2)            bad command-line input
     ├── ConfigError (exit 2)           [tool.syncctl] / syncctl.toml is wrong
+    ├── ValidationFailedError          plan/apply refused: the job files have errors
     ├── StateError                     state file corrupt, future version, locked
     ├── PlanError                      stale saved plan, ambiguous adoption, unsafe delete
     ├── EmulatorError                  the bundled emulator cannot start or serve
@@ -51,6 +52,10 @@ class UsageError(SyncctlError):
 
 class ConfigError(SyncctlError):
     exit_code = EXIT_USAGE
+
+
+class ValidationFailedError(SyncctlError):
+    pass
 
 
 class StateError(SyncctlError):

@@ -24,6 +24,8 @@ COMMANDS: dict[str, str] = {
     "validate": "syncctl.cli.validate:validate",
     "schema": "syncctl.cli.schema:schema",
     "emulator": "syncctl.cli.emulator:emulator",
+    "plan": "syncctl.cli.plan:plan",
+    "apply": "syncctl.cli.apply:apply",
 }
 
 

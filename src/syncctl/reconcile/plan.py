@@ -143,6 +143,7 @@ class Plan:
             "environment": self.environment,
             "prune": self.prune,
             "state_serial": self.state_serial,
+            "managed": self.managed,
             "summary": {str(a): self.count(a) for a in Action}
             | {"orphaned": len(self.orphaned), "unmanaged": len(self.unmanaged)},
             "changes": [c.to_dict() for c in self.changes],

@@ -17,6 +17,12 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("findings", "json"): "syncctl.render.findings_json:render",
     ("findings", "github"): "syncctl.render.findings_github:render",
     ("findings", "sarif"): "syncctl.render.findings_sarif:render",
+    ("plan", "text"): "syncctl.render.plan_text:render",
+    ("plan", "json"): "syncctl.render.plan_json:render",
+    ("plan", "markdown"): "syncctl.render.plan_markdown:render",
+    ("apply", "text"): "syncctl.render.apply_text:render",
+    ("apply", "json"): "syncctl.render.apply_json:render",
+    ("apply", "markdown"): "syncctl.render.apply_markdown:render",
 }
 
 

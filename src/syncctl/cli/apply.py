@@ -1,0 +1,81 @@
+"""``syncctl apply [PLAN]``: make the live jobs match the files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from syncctl.cli.main import Globals
+from syncctl.config import load_config
+from syncctl.errors import EXIT_FAILURE, UsageError
+from syncctl.reconcile.apply import Executor, Outcome, Progress
+from syncctl.reconcile.plan import check_mass_delete
+from syncctl.reconcile.saved import check_fresh, read_plan
+from syncctl.reconcile.session import build_plan, open_session
+from syncctl.render import renderer
+from syncctl.render.apply_text import line
+
+
+def _progress(enabled: bool, color: bool) -> Progress | None:
+    def show(outcome: Outcome, done: int, total: int) -> None:
+        click.echo(f"[{done}/{total}] {line(outcome, color=color)}", err=True)
+
+    return show if enabled else None
+
+
+@click.command()
+@click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--prune", is_flag=True, help="Delete managed jobs whose file is gone.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--allow-mass-delete",
+    is_flag=True,
+    help="Allow a plan that deletes more than the environment's mass_delete_ratio of jobs.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format of the result.",
+)
+@click.pass_obj
+def apply(
+    globals_: Globals,
+    plan_file: Path | None,
+    prune: bool,
+    yes: bool,
+    allow_mass_delete: bool,
+    fmt: str,
+) -> None:
+    """Apply a saved PLAN, or plan now, show it and ask before applying.
+
+    Creates and updates run first, deletes last; every success is written to the state file at
+    once, so an interrupted apply loses nothing and the next run converges. Exit 1 if any job
+    failed.
+    """
+    config = load_config(globals_.config)
+    env = config.environment(globals_.env)
+    if plan_file is not None and prune:
+        raise UsageError("--prune is decided when the plan is made: use 'plan --prune --out'")
+    with open_session(config, env, lock=True) as session:
+        state = session.store.load()
+        if plan_file is not None:
+            the_plan = read_plan(plan_file)
+            check_fresh(the_plan, session.api, state, env.name)
+        else:
+            the_plan = build_plan(session, state, prune=prune)
+            click.echo(renderer("plan", "text")(the_plan, color=globals_.color), nl=False)
+            if the_plan.has_changes and not yes:
+                if not sys.stdin.isatty():
+                    raise UsageError("apply needs confirmation: pass --yes (no terminal to ask)")
+                click.confirm("Apply these changes?", abort=True, err=True)
+        check_mass_delete(the_plan, env.mass_delete_ratio, allowed=allow_mass_delete)
+        executor = Executor(session.api, session.store, concurrency=env.concurrency)
+        show = globals_.verbosity > 0 or (sys.stderr.isatty() and len(the_plan.actionable) > 10)
+        result = executor.run(the_plan, _progress(show, globals_.color))
+    click.echo(renderer("apply", fmt)(result, color=globals_.color), nl=False)
+    click.get_current_context().exit(EXIT_FAILURE if result.failed else 0)

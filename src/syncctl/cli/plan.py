@@ -1,0 +1,57 @@
+"""``syncctl plan``: show what apply would do; optionally save it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from syncctl.cli.main import Globals
+from syncctl.config import load_config
+from syncctl.reconcile.saved import write_plan
+from syncctl.reconcile.session import build_plan, open_session
+from syncctl.render import renderer
+
+EXIT_CHANGES = 2
+
+
+@click.command()
+@click.option("--prune", is_flag=True, help="Plan deletes for managed jobs whose file is gone.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save the plan as JSON for 'syncctl apply PLAN'.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format (markdown: for PR comments and step summaries).",
+)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when there are no changes, 2 when there are (1 on errors).",
+)
+@click.pass_obj
+def plan(
+    globals_: Globals, prune: bool, out: Path | None, fmt: str, detailed_exitcode: bool
+) -> None:
+    """Compare the job files with the live jobs of one environment and show the changes.
+
+    Validates the files first (the same checks as 'syncctl validate'); a listing that fails on
+    any page aborts the plan, so a missing page can never turn into deletes.
+    """
+    config = load_config(globals_.config)
+    env = config.environment(globals_.env)
+    with open_session(config, env, lock=False) as session:
+        result = build_plan(session, session.store.load(), prune=prune)
+    if out is not None:
+        write_plan(result, out)
+    click.echo(renderer("plan", fmt)(result, color=globals_.color), nl=False)
+    if out is not None and globals_.verbosity >= 0:
+        click.echo(f"Plan saved to {out}; apply it with: syncctl apply {out}", err=True)
+    ctx = click.get_current_context()
+    ctx.exit(EXIT_CHANGES if detailed_exitcode and result.has_changes else 0)

@@ -1,0 +1,43 @@
+"""Desired jobs: the job files that target one environment, validated by the shared loader.
+
+What is validated is what is applied: plan and apply load the files with the same loader and
+rules as ``syncctl validate`` and refuse to go on while any file has an error.
+"""
+
+from __future__ import annotations
+
+from syncctl.config import Config, Environment
+from syncctl.errors import ValidationFailedError
+from syncctl.model import JobSpec
+from syncctl.reconcile.normalise import normalise
+from syncctl.reconcile.plan import DesiredJob
+from syncctl.validate import check_jobs, discover, load_jobs
+
+
+def load_desired(config: Config, env: Environment) -> list[DesiredJob]:
+    files, _missing = discover([config.jobs_dir])
+    jobs = load_jobs(files, config)
+    report = check_jobs(jobs, config)
+    if report.errors:
+        first = report.errors[0]
+        more = len(report.errors) - 1
+        raise ValidationFailedError(
+            f"{first.file}:{first.line}:{first.column}: {first.rule} {first.message}"
+            + (f" (and {more} more error(s))" if more else ""),
+            hint="fix the job files first: run 'syncctl validate'",
+        )
+    desired = []
+    for job in jobs:
+        spec = JobSpec.from_job(job)
+        if not spec.targets(env.name, config.environments):
+            continue
+        desired.append(
+            DesiredJob(
+                key=spec.key,
+                integration=spec.integration_name or spec.integration,
+                label=spec.effective_label,
+                payload=normalise(spec.payload()),
+                protected=spec.protected,
+            )
+        )
+    return desired

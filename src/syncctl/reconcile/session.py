@@ -1,0 +1,40 @@
+"""One environment's session: its API client and state store, and the plan they give."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from syncctl.client.api import SyncJobClient
+from syncctl.client.connect import connect
+from syncctl.config import Config, Environment
+from syncctl.reconcile.desired import load_desired
+from syncctl.reconcile.plan import Plan, make_plan
+from syncctl.reconcile.state import State, StateStore
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    config: Config
+    env: Environment
+    api: SyncJobClient
+    store: StateStore
+
+
+@contextlib.contextmanager
+def open_session(config: Config, env: Environment, *, lock: bool) -> Iterator[Session]:
+    """Connect to ``env``; with ``lock``, hold its state lock (apply, import, state edits)."""
+    store = StateStore(env.state_path, env.name)
+    with contextlib.ExitStack() as stack:
+        if lock:
+            stack.enter_context(store.locked())
+        api = stack.enter_context(connect(env, config.root))
+        yield Session(config, env, api, store)
+
+
+def build_plan(session: Session, state: State, *, prune: bool) -> Plan:
+    """Validate the files, list every live job (all pages or nothing), and diff."""
+    desired = load_desired(session.config, session.env)
+    live = list(session.api.list())
+    return make_plan(session.env.name, desired, state, live, prune=prune)
