@@ -45,7 +45,8 @@ def check_schema(ctx: FileContext) -> Iterable[Finding]:
         return _findings(ctx, data)
     if data is None and job.doc.findings:
         return ()  # unreadable: the loader's SJ001 says why
-    shown = "empty" if data is None else f"a {_kind(data)}"
+    kind = _kind(data)
+    shown = "empty" if data is None else f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
     return (Finding(job.rel, 1, 1, RULE.id, RULE.severity,
                     f"a job file must be a mapping (this one is {shown})", "$",
                     "start from: label, default_runtime_version and a resources list"),)

@@ -1,0 +1,115 @@
+"""The typed view of a job file, for plan and apply.
+
+The JSON Schema (``schemas/sync-job.schema.json``) is the contract; these pydantic models are
+a typed view built AFTER validation. ``JobSpec.from_job`` must only be given a file that
+validated without errors (SJ005 and SJ010 at least): it re-checks types and raises
+``InvalidJobError`` otherwise, but it does not explain mistakes the way the rules do.
+
+``payload()`` is what the API receives (design §2): the file minus its local keys
+(``description``, ``environments``, ``protected``), with ``integration_name`` and ``label``
+filled from their defaults (the folder; the job key).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from syncctl.errors import SyncctlError
+from syncctl.rules.base import JobFile
+
+LOCAL_KEYS = frozenset({"description", "environments", "protected"})
+
+
+class InvalidJobError(SyncctlError):
+    """A job file reached the typed model without passing validation."""
+
+
+class Resource(BaseModel):
+    """A resource entry of runtime 1-3."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    resource: str
+    method: str
+    id: str | int | None = None
+    query: dict[str, Any] | None = None
+    loop_on: str | None = None
+    depends_on: str | None = None
+    persist: bool | None = None
+
+
+class Node(BaseModel):
+    """A runtime 4 node: only the common fields are typed; the rest is kept as given."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    name: str
+    type: str
+    depends_on: str | None = None
+    run_if: str | None = None
+
+
+class JobSpec(BaseModel):
+    """One validated job file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    integration: str
+    source: dict[str, Any]  # the document as loaded; payload() is derived from it
+    integration_name: str | None = None
+    label: str | None = None
+    description: str | None = None
+    default_runtime_version: int | None = None
+    environments: tuple[str, ...] | None = None
+    protected: bool = False
+    args_schema: dict[str, Any] | None = None
+    args_validation: str | None = None
+    mutex_key: str | None = None
+    state_key: str | None = None
+    resources: tuple[Resource, ...] | tuple[Node, ...]
+
+    @classmethod
+    def from_job(cls, job: JobFile) -> JobSpec:
+        """The typed view of ``job``, which must have passed validation (see module doc)."""
+        data, key, integration = job.data, job.key, job.integration
+        if data is None or key is None or integration is None:
+            raise InvalidJobError(f"{job.rel}: not a valid job file", hint="run syncctl validate")
+        fields = {k: v for k, v in data.items() if k != "resources"}
+        raw = data.get("resources")
+        entries = raw if isinstance(raw, list) else []
+        kind: type[Resource] | type[Node] = (
+            Node if data.get("default_runtime_version") == 4 else Resource)
+        try:
+            resources = tuple(kind.model_validate(entry) for entry in entries)
+            return cls.model_validate({
+                **fields, "key": key, "integration": integration, "source": data,
+                "resources": resources,
+            })
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise InvalidJobError(
+                f"{job.rel}: not a valid job file ({where}: {first['msg']})",
+                hint="run syncctl validate") from None
+
+    @property
+    def effective_label(self) -> str:
+        return self.label if self.label is not None else self.key
+
+    def payload(self) -> dict[str, Any]:
+        """The body sent to the sync-job API (a fresh copy each call)."""
+        body = {k: copy.deepcopy(v) for k, v in self.source.items() if k not in LOCAL_KEYS}
+        body["integration_name"] = (
+            self.integration_name if self.integration_name is not None else self.integration)
+        body["label"] = self.effective_label
+        return body
+
+    def targets(self, env_name: str, all_envs: Iterable[str]) -> bool:
+        """Whether this job is applied to ``env_name`` (default: every configured environment)."""
+        chosen = self.environments if self.environments is not None else tuple(all_envs)
+        return env_name in chosen
