@@ -35,6 +35,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
     server_version = "syncctl-emulator"
     sys_version = ""
     timeout = 60  # seconds an idle keep-alive connection is kept
+    disable_nagle_algorithm = True  # headers and body go out without a delayed-ACK stall
+    wbufsize = -1  # buffered: one write per response (flushed after each request)
     server: _Server
 
     def _dispatch(self) -> None:
@@ -87,6 +89,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The stdlib's own errors (bad request line, unknown method, …) as JSON too."""
         self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # an unparsable request line: answer in 1.0
+            self.request_version = "HTTP/1.0"
         self._send(error_response(code, message or explain or "Error"))
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
@@ -149,7 +153,7 @@ class EmulatorServer:
 
     def start(self) -> None:
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
         self._thread.start()
 
