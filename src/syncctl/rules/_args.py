@@ -21,6 +21,10 @@ from syncctl.rules._memo import per_document
 # ``args.name`` / ``args.`odd-name``` in JSONata text; a bare ``args`` (e.g. ``$keys(args)``)
 # may read every argument.
 _JSONATA_ARG = re.compile(r"(?<![\w$.])args\s*\.\s*(?:`([^`]+)`|([A-Za-z0-9_\-]+))")
+_KEYWORDS = frozenset(
+    {"type", "properties", "required", "description", "additionalProperties", "$ref", "default",
+     "title", "$schema"}
+)
 _JSONATA_WHOLE = re.compile(r"(?<![\w$.])args\b(?!\s*\.)")
 
 
@@ -49,16 +53,18 @@ def declared_args(doc: Document) -> Declared | None:
         return Declared({}, ("args_schema",))
     if not isinstance(schema, dict):
         return None
-    wrapped = schema.get("type") == "object" or (
-        "type" not in schema and isinstance(schema.get("properties"), dict)
-    )
-    if not wrapped:
-        return Declared(schema, ("args_schema",))
-    properties = schema.get("properties", {})
-    if not isinstance(properties, dict):
-        return None
-    return Declared(properties, ("args_schema", "properties"),
-                    open=schema.get("additionalProperties") is True)
+    properties = schema.get("properties")
+    if schema.get("type") == "object" or isinstance(properties, dict):
+        if properties is None:
+            properties = {}
+        if not isinstance(properties, dict):
+            return None
+        return Declared(properties, ("args_schema", "properties"),
+                        open=schema.get("additionalProperties") is True)
+    # the flat map; a schema keyword with a plain value (``required: [..]``, ``type: array``) is
+    # a dialect mistake (SJ401), not an argument
+    flat = {k: v for k, v in schema.items() if isinstance(v, dict) or k not in _KEYWORDS}
+    return Declared(flat, ("args_schema",))
 
 
 @dataclass(frozen=True, slots=True)

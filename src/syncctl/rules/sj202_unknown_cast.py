@@ -24,14 +24,14 @@ def _unknown(holder: Placeholder) -> Iterator[tuple[str, str]]:
         for cast in alt.casts:
             if cast not in CASTS:
                 yield cast, did_you_mean(cast, CASTS) or f"allowed casts: {_ALLOWED}"
-    for cast in holder.default_casts:
+    for cast in holder.default_casts[:1]:  # the runtime reads only the first
         if cast in CASTS:
             continue
         if cast.strip() in CASTS:
             hint = "remove the space: the runtime does not trim the cast of a default"
         else:
-            hint = ("in a default, ':' followed by a letter, digit or space starts a cast; "
-                    f"allowed casts: {_ALLOWED}")
+            hint = ("in a default, ':' followed by a letter, digit or space starts a cast "
+                    f"(a time or a port in a default breaks it); allowed casts: {_ALLOWED}")
         yield cast, hint
 
 
