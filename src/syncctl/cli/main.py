@@ -26,6 +26,8 @@ COMMANDS: dict[str, str] = {
     "emulator": "syncctl.cli.emulator:emulator",
     "plan": "syncctl.cli.plan:plan",
     "apply": "syncctl.cli.apply:apply",
+    "import": "syncctl.cli.import_:import_",
+    "state": "syncctl.cli.state:state",
 }
 
 

@@ -1,0 +1,133 @@
+"""``syncctl import``: write job files for unmanaged live jobs and record them in state.
+
+Each file is canonical YAML of the job's writable fields, read back through the shared loader
+before it is written: what is imported is exactly what the next plan compares, so the next plan
+is empty. Existing files are never overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from syncctl.canonical import dump_job
+from syncctl.errors import NotFoundError
+from syncctl.loader import load_text
+from syncctl.reconcile.normalise import content_hash, normalise
+from syncctl.reconcile.session import Session
+from syncctl.reconcile.state import Entry, State
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    key: str
+    id: str
+    file: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"key": self.key, "id": self.id, "file": self.file}
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    id: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    environment: str
+    imported: tuple[Imported, ...]
+    skipped: tuple[Skipped, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format_version": 1,
+            "environment": self.environment,
+            "imported": [i.to_dict() for i in self.imported],
+            "skipped": [s.to_dict() for s in self.skipped],
+        }
+
+
+def slug(label: str) -> str:
+    text = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+    return text if NAME.match(text) else "job"
+
+
+def _candidates(
+    session: Session, ids: Sequence[str], integration: str | None
+) -> tuple[list[Mapping[str, Any]], list[Skipped]]:
+    if not ids:
+        if integration:
+            return list(session.api.list(integration_name=integration)), []
+        return list(session.api.list()), []
+    found: list[Mapping[str, Any]] = []
+    skipped: list[Skipped] = []
+    for job_id in ids:
+        try:
+            found.append(session.api.get(job_id))
+        except NotFoundError:
+            skipped.append(Skipped(job_id, "no such job in this environment"))
+    return found, skipped
+
+
+def _recorder(key: str, entry: Entry) -> Callable[[State], State]:
+    return lambda state: state.with_entry(key, entry)
+
+
+def file_data(job: Mapping[str, Any], environment: str | None) -> dict[str, Any]:
+    """The job file for a live job: its writable fields that are set."""
+    data = {k: v for k, v in normalise(job).items() if v is not None}
+    if environment is not None:
+        data["environments"] = [environment]
+    return data
+
+
+def import_jobs(
+    session: Session, *, ids: Sequence[str] = (), integration: str | None = None
+) -> ImportResult:
+    config, env = session.config, session.env
+    restrict = env.name if len(config.environments) > 1 else None
+    live, skipped = _candidates(session, ids, integration)
+    imported: list[Imported] = []
+    for job in sorted(live, key=lambda j: (str(j.get("integration_name")), str(j["id"]))):
+        job_id = str(job["id"])
+        state = session.store.state
+        owner = state.owner_of(job_id)
+        if owner is not None:
+            if ids:  # asked for by id: say why nothing happened
+                skipped.append(Skipped(job_id, f"already managed as {owner}"))
+            continue
+        folder = str(job.get("integration_name") or "")
+        if not NAME.match(folder):
+            skipped.append(Skipped(job_id, f"integration_name {folder!r} cannot be a folder name"))
+            continue
+        data = file_data(job, restrict)
+        text = dump_job(data)
+        reread = load_text(text, "<import>")
+        if reread.findings or normalise(reread.data) != normalise(job):
+            skipped.append(Skipped(job_id, "its fields do not survive a YAML round trip"))
+            continue
+        base = slug(str(job.get("label") or job_id))
+        name, n = base, 1
+        while (config.jobs_dir / folder / f"{name}.yaml").exists() or (
+            f"{folder}/{name}" in state.jobs
+        ):
+            n += 1
+            name = f"{base}-{n}"
+        path = config.jobs_dir / folder / f"{name}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+        key = f"{folder}/{name}"
+        session.store.update(_recorder(key, Entry(job_id, content_hash(data), False)))
+        rel = path.relative_to(config.root).as_posix()
+        imported.append(Imported(key, job_id, rel))
+    return ImportResult(env.name, tuple(imported), tuple(skipped))
