@@ -12,8 +12,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The main job on the embedded local environment (the bundled emulator, persisted in
+# .syncctl/, which is git-ignored): validate -> plan -> apply -> plan again (no changes).
 demo: $(STAMP)
+	@rm -rf .syncctl
+	@echo "==> syncctl validate --strict   (every job file, every rule)"
 	$(BIN)/syncctl validate --strict
+	@echo; echo "==> syncctl plan                (what apply would change in 'local')"
+	$(BIN)/syncctl plan
+	@echo; echo "==> syncctl apply --yes         (make the live jobs match the files)"
+	$(BIN)/syncctl apply --yes
+	@echo; echo "==> syncctl plan --detailed-exitcode   (again: nothing left to do, exit 0)"
+	$(BIN)/syncctl plan --detailed-exitcode
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
