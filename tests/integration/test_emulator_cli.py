@@ -1,0 +1,193 @@
+"""``syncctl emulator serve`` as a user runs it: a real subprocess on a free port."""
+
+from __future__ import annotations
+
+import os
+import re
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+CANARY = "canary-5d41402abc4b2a76b9719d911017c592"
+URL = re.compile(r"serving (http://127\.0\.0\.1:\d+)")
+
+
+@dataclass
+class Served:
+    process: subprocess.Popen[bytes]
+    url: str
+    stdout: list[str] = field(default_factory=list)
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "SYNCCTL_LOCAL_TOKEN"}
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def _read_line(process: subprocess.Popen[bytes], deadline: float) -> str:
+    """One line of stdout, read byte by byte so nothing is left in a buffer for later."""
+    assert process.stdout is not None
+    fd = process.stdout.fileno()
+    line = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while not line.endswith(b"\n"):
+            if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
+                raise AssertionError("the emulator printed nothing in time")
+            byte = os.read(fd, 1)
+            if not byte:
+                break
+            line += byte
+    return line.decode()
+
+
+@contextmanager
+def serve(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
+    command = [sys.executable, "-m", "syncctl", "emulator", "serve", "--port", "0"]
+    command += ["--db", str(tmp_path / "db.sqlite3"), *args]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+        env=env or _env(),
+        cwd=tmp_path,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        lines: list[str] = []
+        while True:
+            line = _read_line(process, deadline)
+            assert line, (
+                f"the emulator exited early: {process.stderr.read() if process.stderr else ''}"
+            )
+            lines.append(line)
+            match = URL.search(line)
+            if match:
+                break
+        yield Served(process, match.group(1), lines)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+
+
+def stop(served: Served, sig: signal.Signals) -> tuple[int, str, str]:
+    served.process.send_signal(sig)
+    out, err = served.process.communicate(timeout=30)
+    return served.process.returncode, "".join(served.stdout) + out.decode(), err.decode()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_serve_prints_url_serves_and_stops_cleanly(tmp_path: Path, sig: signal.Signals) -> None:
+    with serve(tmp_path) as served:
+        headers = {"Authorization": "Bearer local-dev-token"}
+        created = httpx.post(
+            f"{served.url}/sync-job", json={"integration_name": "z"}, headers=headers
+        )
+        assert created.status_code == 201
+        assert created.json()["environment_id"] == "local"
+        code, out, err = stop(served, sig)
+    assert code == 0, err
+    assert "SYNCCTL_LOCAL_TOKEN is not set" in out
+    assert "local-dev-token" not in out + err
+    assert "stopped" in err
+    assert "Traceback" not in err
+
+
+def test_tokens_from_options_and_the_canary_never_leaks(tmp_path: Path) -> None:
+    env = _env()
+    env["CANARY_VAR"] = CANARY + "-env"
+    with serve(
+        tmp_path,
+        "--token",
+        f"{CANARY}=env-x",
+        "--token-env",
+        "CANARY_VAR=env-y",
+        "--log-requests",
+        "--error-rate",
+        "0.5",
+        "--seed",
+        "3",
+        env=env,
+    ) as served:
+        for token in (CANARY, CANARY + "-env", "wrong-" + CANARY):
+            headers = {"Authorization": f"Bearer {token}"}
+            for _ in range(4):
+                httpx.get(f"{served.url}/sync-job?label={token[:3]}", headers=headers)
+            httpx.post(f"{served.url}/sync-job", content=b"{bad", headers=headers)
+        good = httpx.post(
+            f"{served.url}/sync-job",
+            json={"integration_name": "z"},
+            headers={"Authorization": f"Bearer {CANARY}"},
+        )
+        assert good.status_code in (201, 500)
+        code, out, err = stop(served, signal.SIGTERM)
+    assert code == 0
+    assert "GET /sync-job" in err  # the request log is on
+    assert "$CANARY_VAR for environment 'env-y'" in out
+    assert CANARY not in out
+    assert CANARY not in err
+
+
+def test_token_from_syncctl_local_token(tmp_path: Path) -> None:
+    env = _env()
+    env["SYNCCTL_LOCAL_TOKEN"] = CANARY
+    with serve(tmp_path, env=env) as served:
+        ok = httpx.get(f"{served.url}/sync-job", headers={"Authorization": f"Bearer {CANARY}"})
+        dev = httpx.get(
+            f"{served.url}/sync-job", headers={"Authorization": "Bearer local-dev-token"}
+        )
+        code, out, err = stop(served, signal.SIGTERM)
+    assert ok.status_code == 200
+    assert dev.status_code == 401
+    assert code == 0
+    assert "$SYNCCTL_LOCAL_TOKEN" in out
+    assert CANARY not in out + err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--host", "0.0.0.0"], "refusing to listen on non-loopback host"),
+        (["--rate-limit", "lots"], "is not N/SECONDS"),
+        (["--burst-429", "always"], "is not every:N or next:K"),
+        (["--page-size-default", "50", "--page-size-max", "10"], "must not exceed"),
+        (["--token-env", "SURELY_UNSET_VARIABLE"], "SURELY_UNSET_VARIABLE is not set"),
+        (["--error-rate", "2"], "2"),
+    ],
+)
+def test_bad_options_exit_2_without_traceback(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    command = [sys.executable, "-m", "syncctl", "emulator", "serve", "--port", "0", *args]
+    result = subprocess.run(
+        command, capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=60
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_port_in_use_is_a_clean_error(tmp_path: Path) -> None:
+    with serve(tmp_path) as served:
+        port = served.url.rsplit(":", 1)[1]
+        command = [sys.executable, "-m", "syncctl", "emulator", "serve", "--port", port]
+        command += ["--db", str(tmp_path / "other.sqlite3")]
+        result = subprocess.run(
+            command, capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=60
+        )
+        stop(served, signal.SIGTERM)
+    assert result.returncode == 1
+    assert "cannot listen on 127.0.0.1:" in result.stderr
+    assert "Traceback" not in result.stderr
