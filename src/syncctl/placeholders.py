@@ -231,7 +231,8 @@ def _scan_gap(text: str, start: int, end: int, problems: list[Problem]) -> None:
             continue
         # a closer with no opener before it: "args.x}}" or "{args.x}}" (but not JSON "{"a":{}}")
         brace = text.rfind("{", pos, closer)
-        if brace == -1 or _OUTSIDE_CLASS.search(text, brace + 1, closer) is None:
+        if brace == -1 or (text[brace + 1:closer].strip()
+                           and _OUTSIDE_CLASS.search(text, brace + 1, closer) is None):
             begin = pos if brace == -1 else brace
             problems.append(Problem(text[begin:closer + 2], begin, closer + 2,
                                     "'}}' has no matching '{{'"))
