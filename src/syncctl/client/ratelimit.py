@@ -47,21 +47,27 @@ class RateLimiter:
 
     def reserve(self) -> float:
         """Take the next slot; return how many seconds the caller must wait before using it."""
+        return self._reserve()[0]
+
+    def _reserve(self) -> tuple[float, float]:
         with self._lock:
             now = self._clock()
             start = max(now, self._tat - self._tolerance, self._paused_until)
             self._tat = max(self._tat, start) + self._interval
-            return start - now
+            return start - now, self._paused_until
 
     def acquire(self) -> float:
         """Wait for the next slot and for any pause begun meanwhile; return the time waited."""
+        wait, known_pause = self._reserve()
         waited = 0.0
-        wait = self.reserve()
         while wait > 0:
             self._sleep(wait)
             waited += wait
             with self._lock:
-                wait = self._paused_until - self._clock()
+                if self._paused_until <= known_pause:
+                    break  # no new pause began while this caller slept
+                known_pause = self._paused_until
+                wait = known_pause - self._clock()
         return waited
 
     def pause(self, seconds: float) -> None:
