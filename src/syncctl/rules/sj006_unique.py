@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from syncctl.findings import Finding, Severity
 from syncctl.rules.base import JobFile, ProjectContext, RuleInfo, project_rule
@@ -26,12 +27,16 @@ def check_unique(ctx: ProjectContext) -> Iterable[Finding]:
     by_label: dict[tuple[str, str], list[JobFile]] = defaultdict(list)
     all_envs = tuple(ctx.config.environments)
     for job in ctx.jobs:
-        if job.key is not None:
-            by_key[job.key.casefold()].append(job)
-        label = _label(job)
+        data = job.data
+        if data is None:
+            continue
+        key = job.key
+        if key is not None:
+            by_key[key.casefold()].append(job)
+        label = _label(data, key)
         if label is None:
             continue
-        for env in _environments(job, all_envs):
+        for env in _environments(data, all_envs):
             by_label[(env, label)].append(job)
     findings: list[Finding] = []
     for jobs in by_key.values():
@@ -52,7 +57,7 @@ def check_unique(ctx: ProjectContext) -> Iterable[Finding]:
                 entry = clashes.setdefault(id(job), (job, {}))[1]
                 entry.setdefault(other.rel, []).append(env)
     for job, sharing in clashes.values():
-        label = _label(job)
+        label = _label(job.data or {}, job.key)
         named = "; ".join(f"{rel} (in {', '.join(sorted(set(envs)))})"
                           for rel, envs in sorted(sharing.items()))
         findings.append(_at_label(ctx, job, f"label {label!r} is also used by {named}",
@@ -60,19 +65,16 @@ def check_unique(ctx: ProjectContext) -> Iterable[Finding]:
     return findings
 
 
-def _label(job: JobFile) -> str | None:
-    data = job.data
-    if data is None:
-        return None
+def _label(data: dict[str, Any], key: str | None) -> str | None:
+    """The effective label: ``label``, or the job key when it is absent."""
     label = data.get("label")
     if isinstance(label, str) and label:
         return label
-    return job.key if "label" not in data or label is None else None
+    return key if label is None else None
 
 
-def _environments(job: JobFile, all_envs: Sequence[str]) -> Sequence[str]:
-    data = job.data
-    listed = data.get("environments") if data is not None else None
+def _environments(data: dict[str, Any], all_envs: Sequence[str]) -> Sequence[str]:
+    listed = data.get("environments")
     if isinstance(listed, list):
         return list(dict.fromkeys(e for e in listed if isinstance(e, str)))
     return all_envs
