@@ -287,8 +287,9 @@ class Emulator:
         page = self.store.page(
             env, after=after, limit=limit, integration_name=query.get("integration_name"), ids=ids
         )
-        next_cursor = None if page.next_after is None else encode_cursor(page.next_after)
-        return json_response(200, {"result": list(page.jobs), "next_cursor": next_cursor})
+        cursor_json = "null" if page.next_after is None else f'"{encode_cursor(page.next_after)}"'
+        body = '{"result":[' + ",".join(page.raw) + '],"next_cursor":' + cursor_json + "}"
+        return Response(200, {"Content-Type": JSON_TYPE}, body.encode())
 
     def _get(self, job_id: str, env: str) -> dict[str, Any]:
         job = self.store.get(env, job_id)

@@ -35,10 +35,15 @@ CREATE INDEX IF NOT EXISTS jobs_env_seq ON jobs (environment_id, seq);
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """Jobs of one page, and the ``seq`` to continue after (``None``: no more jobs)."""
+    """One page: each job as its stored JSON text, and the ``seq`` to continue after
+    (``None``: no more jobs). Listing splices the texts without decoding them."""
 
-    jobs: tuple[Job, ...]
+    raw: tuple[str, ...]
     next_after: int | None
+
+    @property
+    def jobs(self) -> tuple[Job, ...]:
+        return tuple(_load(text) for text in self.raw)
 
 
 class Store:
@@ -77,7 +82,7 @@ class Store:
         with self._lock:
             self._conn.execute(
                 "INSERT INTO jobs (id, environment_id, integration_name, data) VALUES (?, ?, ?, ?)",
-                (job["id"], job["environment_id"], job.get("integration_name"), json.dumps(job)),
+                (job["id"], job["environment_id"], job.get("integration_name"), _dump(job)),
             )
 
     def get(self, environment_id: str, job_id: str) -> Job | None:
@@ -94,7 +99,7 @@ class Store:
             cursor = self._conn.execute(
                 "UPDATE jobs SET integration_name = ?, data = ?"
                 " WHERE id = ? AND environment_id = ?",
-                (job.get("integration_name"), json.dumps(job), job["id"], environment_id),
+                (job.get("integration_name"), _dump(job), job["id"], environment_id),
             )
         return cursor.rowcount == 1
 
@@ -131,8 +136,7 @@ class Store:
             rows = self._conn.execute(sql, params).fetchall()
         more = len(rows) > limit
         rows = rows[:limit]
-        jobs = tuple(_load(data) for _, data in rows)
-        return Page(jobs, rows[-1][0] if more else None)
+        return Page(tuple(data for _, data in rows), rows[-1][0] if more else None)
 
     def count(self, environment_id: str | None = None) -> int:
         with self._lock:
@@ -143,6 +147,10 @@ class Store:
                     "SELECT COUNT(*) FROM jobs WHERE environment_id = ?", (environment_id,)
                 ).fetchone()
         return int(row[0])
+
+
+def _dump(job: Job) -> str:
+    return json.dumps(job, separators=(",", ":"))
 
 
 def _load(data: str) -> Job:
