@@ -208,3 +208,20 @@ def test_server_stops_with_idle_keep_alive_clients(tmp_path: Path) -> None:
     finally:
         idle.close()
         emulator.close()
+
+
+def test_oversized_and_invalid_bodies_are_refused_on_the_wire(emulator_server: ServerInfo) -> None:
+    big = raw_exchange(  # announced size over 1 MiB: refused before reading the body
+        emulator_server.base_url,
+        b"POST /sync-job HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n",
+    )
+    assert big.startswith(b"HTTP/1.1 413")
+    assert b'"error":"Request Entity Too Large"' in big
+    answer = raw_exchange(
+        emulator_server.base_url,
+        b"POST /sync-job HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n",
+    )
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400")
+    assert b'"message":"Invalid Content-Length"' in body
+    assert emulator_server.emulator.store.count() == 0

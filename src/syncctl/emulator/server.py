@@ -30,6 +30,12 @@ log = logging.getLogger("syncctl.emulator")
 _METHODS = ("GET", "POST", "PATCH", "DELETE", "PUT", "HEAD", "OPTIONS", "TRACE", "CONNECT")
 
 
+class _BodyError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "syncctl-emulator"
@@ -42,9 +48,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         try:
             body = self._read_body()
-        except ValueError as exc:
-            self._send(error_response(400, str(exc)))
+        except _BodyError as exc:
             self.close_connection = True
+            self._send(error_response(exc.status, str(exc)))
             return
         headers = dict(self.headers.items())
         response = self.server.emulator.handle(self.command, self.path, headers, body)
@@ -59,8 +65,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             chunks: list[bytes] = []
+            limit = self.server.emulator.settings.max_body_bytes
             while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                try:
+                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                except ValueError:
+                    raise _BodyError(400, "Invalid chunked body") from None
+                if size < 0 or sum(map(len, chunks)) + size > limit:
+                    raise _BodyError(413, "Request body too large")
                 if size == 0:
                     while self.rfile.readline() not in (b"\r\n", b"\n", b""):
                         pass
@@ -70,9 +82,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
         length = self.headers.get("Content-Length")
         if not length:
             return b""
-        size = int(length)
-        if size < 0 or size > self.server.emulator.settings.max_body_bytes:
-            raise ValueError("Request body too large or invalid Content-Length")
+        try:
+            size = int(length)
+        except ValueError:
+            size = -1
+        if size < 0:
+            raise _BodyError(400, "Invalid Content-Length")
+        if size > self.server.emulator.settings.max_body_bytes:
+            raise _BodyError(413, "Request body too large")
         return self.rfile.read(size)
 
     def _send(self, response: Response) -> None:
