@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.resolver import BaseResolver
 
 from syncctl.findings import Finding, JsonPath, Severity, format_path
 
@@ -58,35 +57,50 @@ _YAML11_BOOLS = frozenset(
 )
 
 
-class _Resolver12(BaseResolver):
-    """Implicit typing of the YAML 1.2 core schema (no 1.1 booleans, octals or timestamps)."""
+_IMPLICIT: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {}
 
 
-_Resolver12.add_implicit_resolver(
-    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_Resolver12.add_implicit_resolver(
-    _INT,
-    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-    list("-+0123456789"),
-)
-_Resolver12.add_implicit_resolver(
+def _implicit(tag: str, pattern: str, first: str) -> None:
+    regexp = re.compile(pattern)
+    for char in first:
+        _IMPLICIT[char] = (*_IMPLICIT.get(char, ()), (tag, regexp))
+
+
+# Implicit typing of the YAML 1.2 core schema: no 1.1 booleans, sexagesimals or timestamps.
+_implicit(_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF")
+_implicit(_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789")
+_implicit(
     _FLOAT,
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+.0123456789"),
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+    "-+.0123456789",
 )
-_Resolver12.add_implicit_resolver(
-    _NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
+_IMPLICIT[""] = ((_NULL, re.compile(r"^$")),)
+_implicit(_NULL, r"^(?:~|null|Null|NULL)$", "~nN")
+
+
+class _Resolver12:
+    """The resolver the composer calls: a lean YAML 1.2 core schema, no path resolvers."""
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
 class _Composer(_Parser, _Resolver12):
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
-        _Resolver12.__init__(self)
 
 
 class _TooBig(Exception):

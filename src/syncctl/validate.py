@@ -6,6 +6,7 @@ over every file whose data is a mapping. Cross-file rules run once over all file
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -19,19 +20,11 @@ JOB_SUFFIX = ".yaml"
 _IGNORED_NAMES = frozenset({".gitkeep", ".gitignore", "README.md", "README"})
 
 
-def display_path(path: Path, root: Path) -> str:
-    """POSIX path relative to the project root when inside it, else as given."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def layout_of(path: Path, jobs_dir: Path) -> tuple[str, ...] | None:
-    try:
-        return path.resolve().relative_to(jobs_dir.resolve()).parts
-    except ValueError:
-        return None
+def _relative(path: str, folder: str) -> str | None:
+    """``path`` relative to ``folder`` (both absolute, normalised), or None when outside."""
+    if path.startswith(folder) and path[len(folder) : len(folder) + 1] == os.sep:
+        return path[len(folder) + 1 :]
+    return None
 
 
 def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
@@ -49,22 +42,27 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    for child in folder.rglob("*"):
-        relative = child.relative_to(folder).parts
-        if any(part.startswith(".") for part in relative):
-            continue
-        if child.is_file() and child.name not in _IGNORED_NAMES and child.suffix != ".md":
-            yield child
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            if name.startswith(".") or name in _IGNORED_NAMES or name.endswith(".md"):
+                continue
+            yield Path(top, name)
 
 
 def load_jobs(files: Iterable[Path], config: Config) -> list[JobFile]:
     """Load each file with the shared loader (what is validated is what is applied)."""
+    root, jobs_dir = str(config.root.resolve()), str(config.jobs_dir.resolve())
     jobs = []
     for path in files:
-        rel = display_path(path, config.root)
+        absolute = os.path.abspath(path)  # noqa: PTH100 - no syscall per file, unlike resolve()
+        inside_root = _relative(absolute, root)
+        rel = Path(inside_root).as_posix() if inside_root is not None else path.as_posix()
+        in_jobs = _relative(absolute, jobs_dir)
+        layout = tuple(in_jobs.split(os.sep)) if in_jobs is not None else None  # noqa: PTH206
         # Only ``.yaml`` files are read; anything else is left to SJ005 (file layout).
         doc = load_file(path, rel) if path.suffix == JOB_SUFFIX else Document(rel, None, None, ())
-        jobs.append(JobFile(path, rel, doc, layout_of(path, config.jobs_dir)))
+        jobs.append(JobFile(path, rel, doc, layout))
     return jobs
 
 
