@@ -225,3 +225,20 @@ def test_oversized_and_invalid_bodies_are_refused_on_the_wire(emulator_server: S
     assert head.startswith(b"HTTP/1.1 400")
     assert b'"message":"Invalid Content-Length"' in body
     assert emulator_server.emulator.store.count() == 0
+
+
+def test_serves_on_ipv6_loopback_when_available() -> None:
+    if not socket.has_ipv6:
+        return  # the machine has no IPv6 stack: nothing to check
+    try:
+        probe = socket.socket(socket.AF_INET6)
+        probe.bind(("::1", 0))
+        probe.close()
+    except OSError:
+        return  # ::1 is not configured here
+    emulator = Emulator(store=Store(":memory:"))
+    with running_server(emulator=emulator, host="::1") as url:
+        assert url.startswith("http://[::1]:")
+        response = httpx.get(f"{url}/sync-job", headers={"Authorization": "Bearer local-dev-token"})
+        assert response.json() == {"result": [], "next_cursor": None}
+    emulator.close()

@@ -18,8 +18,6 @@ connection (fault "drop after commit").
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import threading
 import time
@@ -27,7 +25,6 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http import HTTPStatus
 from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -42,9 +39,17 @@ from syncctl.emulator.jobs import (
     new_job,
 )
 from syncctl.emulator.store import Store
+from syncctl.emulator.wire import (
+    JSON_TYPE,
+    Response,
+    decode_cursor,
+    encode_cursor,
+    error_response,
+    json_response,
+)
 from syncctl.errors import UsageError
 
-JSON_TYPE = "application/json"
+__all__ = ["Emulator", "EmulatorSettings", "Response", "error_response", "json_response"]
 COLLECTION = "/sync-job"
 ALLOW = {"collection": "GET, POST", "item": "GET, PATCH, DELETE"}
 
@@ -73,17 +78,6 @@ class EmulatorSettings:
         return f"EmulatorSettings(tokens=<{len(self.tokens)} redacted>, ...)"
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-    drop: bool = False
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
 class _Error(Exception):
     def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None):
         super().__init__(message)
@@ -103,36 +97,6 @@ def _stamp(moment: datetime) -> str:
 
 def _parse_stamp(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-
-
-def encode_cursor(after: int) -> str:
-    raw = json.dumps({"v": 1, "after": after}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(text: str) -> int:
-    try:
-        data = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-        after = data["after"]
-        if data.get("v") != 1 or not isinstance(after, int) or after < 0:
-            raise ValueError
-        return after
-    except (ValueError, TypeError, KeyError, binascii.Error):
-        raise _Error(400, "Invalid next_cursor") from None
-
-
-def json_response(status: int, payload: Any, headers: Mapping[str, str] | None = None) -> Response:
-    body = json.dumps(payload, separators=(",", ":")).encode()
-    return Response(status, {"Content-Type": JSON_TYPE, **(headers or {})}, body)
-
-
-def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
-    try:
-        phrase = HTTPStatus(status).phrase
-    except ValueError:
-        phrase = "Error"
-    payload = {"statusCode": status, "error": phrase, "message": message}
-    return json_response(status, payload, headers)
 
 
 class Emulator:
@@ -275,7 +239,10 @@ class Emulator:
                     raise _Error(400, f"'limit' must be at most {s.page_size_max}")
                 limit = s.page_size_max
         cursor = query.get("next_cursor", "")
-        after = decode_cursor(cursor) if cursor else 0
+        try:
+            after = decode_cursor(cursor) if cursor else 0
+        except ValueError:
+            raise _Error(400, "Invalid next_cursor") from None
         requested_env = query.get("environment_id")
         if requested_env is not None and requested_env != env:
             return json_response(200, {"result": [], "next_cursor": None})

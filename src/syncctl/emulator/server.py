@@ -152,12 +152,17 @@ class _Server(ThreadingHTTPServer):
                 conn.shutdown(socket.SHUT_RDWR)
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 class EmulatorServer:
     """A started-on-demand HTTP server around ``emulator``; ``url`` is known once bound."""
 
     def __init__(self, emulator: Emulator, host: str = "127.0.0.1", port: int = 0) -> None:
         try:
-            self._server = _Server((host, port), emulator)
+            server_class = _Server6 if ":" in host else _Server
+            self._server = server_class((host.strip("[]"), port), emulator)
         except OSError as exc:
             raise EmulatorError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
         self.emulator = emulator

@@ -8,8 +8,9 @@ from urllib.parse import quote
 import pytest
 from emulator_fakes import TOKEN_B, TOKENS, Api
 
-from syncctl.emulator.handler import Emulator, EmulatorSettings, decode_cursor, encode_cursor
+from syncctl.emulator.handler import Emulator, EmulatorSettings
 from syncctl.emulator.store import Store
+from syncctl.emulator.wire import decode_cursor, encode_cursor
 
 
 def walk(api: Api, query: str = "", *, first_cursor: str | None = None) -> list[list[dict]]:
@@ -120,6 +121,9 @@ def test_bad_cursor_is_400(api: Api, cursor: str) -> None:
 def test_cursor_round_trip() -> None:
     for value in (0, 1, 7, 10**12):
         assert decode_cursor(encode_cursor(value)) == value
+    for bad in ("", "!!", encode_cursor(3)[:-2], "eyJ2IjoxLCJhZnRlciI6LTF9"):  # last: after=-1
+        with pytest.raises(ValueError, match="Invalid next_cursor"):
+            decode_cursor(bad)
 
 
 def test_filter_by_integration_name_with_pagination(api: Api) -> None:
