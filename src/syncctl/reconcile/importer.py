@@ -2,7 +2,9 @@
 
 Each file is canonical YAML of the job's writable fields, read back through the shared loader
 before it is written: what is imported is exactly what the next plan compares, so the next plan
-is empty. Existing files are never overwritten.
+is empty. Existing files are never overwritten, and a job whose label is already used by a job
+file of this environment (or by a job imported earlier in the same run) is skipped: two files
+with one label fail validation (SJ006) and would make adoption ambiguous.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from syncctl.canonical import dump_job
+from syncctl.config import Config
 from syncctl.errors import NotFoundError
 from syncctl.loader import load_text
 from syncctl.reconcile.normalise import content_hash, normalise
 from syncctl.reconcile.session import Session
 from syncctl.reconcile.state import Entry, State
+from syncctl.validate import discover, load_jobs
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -82,6 +86,23 @@ def _recorder(key: str, entry: Entry) -> Callable[[State], State]:
     return lambda state: state.with_entry(key, entry)
 
 
+def labels_in_use(config: Config, environment: str) -> dict[str, str]:
+    """Effective label -> file, for every job file that targets ``environment`` (as SJ006 sees
+    them: ``label``, or the job key when it is absent)."""
+    files, _missing = discover([config.jobs_dir])
+    used: dict[str, str] = {}
+    for job in load_jobs(files, config):
+        data = job.data
+        if not isinstance(data, dict) or job.key is None:
+            continue
+        label = data.get("label", job.key)
+        listed = data.get("environments")
+        targets = listed if isinstance(listed, list) else list(config.environments)
+        if isinstance(label, str) and label and environment in targets:
+            used.setdefault(label, job.rel)
+    return used
+
+
 def file_data(job: Mapping[str, Any], environment: str | None) -> dict[str, Any]:
     """The job file for a live job: its writable fields that are set."""
     data = {k: v for k, v in normalise(job).items() if v is not None}
@@ -96,6 +117,7 @@ def import_jobs(
     config, env = session.config, session.env
     restrict = env.name if len(config.environments) > 1 else None
     live, skipped = _candidates(session, ids, integration)
+    used = labels_in_use(config, env.name)
     imported: list[Imported] = []
     for job in sorted(live, key=lambda j: (str(j.get("integration_name")), str(j["id"]))):
         job_id = str(job["id"])
@@ -122,12 +144,19 @@ def import_jobs(
         ):
             n += 1
             name = f"{base}-{n}"
+        key = f"{folder}/{name}"
+        label = str(data.get("label") or key)
+        if label in used:
+            skipped.append(
+                Skipped(job_id, f"label {label!r} is already used by {used[label]} (SJ006)")
+            )
+            continue
         path = config.jobs_dir / folder / f"{name}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)
-        key = f"{folder}/{name}"
         session.store.update(_recorder(key, Entry(job_id, content_hash(data), False)))
         rel = path.relative_to(config.root).as_posix()
+        used[label] = rel
         imported.append(Imported(key, job_id, rel))
     return ImportResult(env.name, tuple(imported), tuple(skipped))
