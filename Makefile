@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test bench sdk-fidelity clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,13 +26,20 @@ demo: $(STAMP)
 	$(BIN)/syncctl plan --detailed-exitcode
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
+# Benchmarks print figures; they are not part of the test suite (machines here are noisy).
 bench: $(STAMP)
 	$(BIN)/pip install --quiet 'check-jsonschema>=0.28'
 	$(BIN)/python benchmarks/validate_bench.py
+	$(BIN)/python benchmarks/emulator_bench.py
+	$(BIN)/python benchmarks/client_bench.py
+
+# The official truto-python-sdk against the emulator (also run by the test suite).
+sdk-fidelity: $(STAMP)
+	$(BIN)/python scripts/sdk_fidelity.py
 
 clean:
 	rm -rf $(VENV) .syncctl .pytest_cache .mypy_cache .hypothesis
