@@ -24,7 +24,7 @@ reported and the offending placeholder is named in the message.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -51,18 +51,17 @@ class Alternative:
 
     path: str
     casts: tuple[str, ...] = ()
+    # derived once (parses are cached, rules read these many times)
+    valid: bool = field(init=False, compare=False, repr=False)
+    """False for an empty path or one holding ``:``/``?`` (reported as a ``Problem``)."""
+    queries: tuple[tuple[str, ...], ...] = field(init=False, compare=False, repr=False)
+    """The dot-separated paths of this alternative (a space separates a union of paths)."""
 
-    @property
-    def valid(self) -> bool:
-        """False for an empty path or one holding ``:``/``?`` (reported as a ``Problem``)."""
-        return bool(self.path) and _PATH_BAD.search(self.path) is None
-
-    @property
-    def queries(self) -> tuple[tuple[str, ...], ...]:
-        """The dot-separated paths of this alternative (a space separates a union of paths)."""
-        if not self.valid:
-            return ()
-        return tuple(tuple(q.split(".")) for q in _SPACE.split(self.path) if q)
+    def __post_init__(self) -> None:
+        valid = bool(self.path) and _PATH_BAD.search(self.path) is None
+        object.__setattr__(self, "valid", valid)
+        queries = tuple(tuple(q.split(".")) for q in _SPACE.split(self.path) if q) if valid else ()
+        object.__setattr__(self, "queries", queries)
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "casts": list(self.casts)}
@@ -79,23 +78,15 @@ class Placeholder:
     alternatives: tuple[Alternative, ...]
     default: str | None = None
     default_casts: tuple[str, ...] = ()
+    casts: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    """Every cast named in the placeholder, alternatives first, then the default's."""
+    queries: tuple[tuple[str, ...], ...] = field(init=False, compare=False, repr=False)
+    """Every path this placeholder may read, as segment tuples, in order."""
 
-    @property
-    def casts(self) -> tuple[str, ...]:
-        """Every cast named in the placeholder, alternatives first, then the default's."""
-        out: list[str] = []
-        for alt in self.alternatives:
-            out.extend(alt.casts)
-        out.extend(self.default_casts)
-        return tuple(out)
-
-    @property
-    def queries(self) -> tuple[tuple[str, ...], ...]:
-        """Every path this placeholder may read, as segment tuples, in order."""
-        out: list[tuple[str, ...]] = []
-        for alt in self.alternatives:
-            out.extend(alt.queries)
-        return tuple(out)
+    def __post_init__(self) -> None:
+        casts = [c for alt in self.alternatives for c in alt.casts]
+        object.__setattr__(self, "casts", (*casts, *self.default_casts))
+        object.__setattr__(self, "queries", tuple(q for a in self.alternatives for q in a.queries))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -122,12 +113,33 @@ class Problem:
         return {"raw": self.raw, "start": self.start, "end": self.end, "reason": self.reason}
 
 
+Read = tuple[Placeholder, tuple[str, ...]]
+"""A path one placeholder reads, as segments: ``(holder, ("args", "user_id"))``."""
+
+
 @dataclass(frozen=True, slots=True)
 class Parsed:
     """Every placeholder of a string and every problem, each in text order."""
 
     placeholders: tuple[Placeholder, ...] = ()
     problems: tuple[Problem, ...] = ()
+    # what the placeholders read, grouped by root (derived once; parses are cached)
+    reads_args: tuple[Read, ...] = field(init=False, compare=False, repr=False)
+    """``args`` and ``args.X...`` reads."""
+    reads_resources: tuple[Read, ...] = field(init=False, compare=False, repr=False)
+    """``resources...`` reads."""
+    reads_other: tuple[Read, ...] = field(init=False, compare=False, repr=False)
+    """Reads of any other root."""
+
+    def __post_init__(self) -> None:
+        groups: dict[str, list[Read]] = {"args": [], "resources": [], "other": []}
+        for holder in self.placeholders:
+            for query in holder.queries:
+                root = query[0] if query[0] in ("args", "resources") else "other"
+                groups[root].append((holder, query))
+        object.__setattr__(self, "reads_args", tuple(groups["args"]))
+        object.__setattr__(self, "reads_resources", tuple(groups["resources"]))
+        object.__setattr__(self, "reads_other", tuple(groups["other"]))
 
     def __bool__(self) -> bool:
         return bool(self.placeholders or self.problems)

@@ -21,26 +21,22 @@ class Entry:
 
     index: int
     fields: Mapping[str, Any]
+    resource: str | None  # each None when absent or not a string (the schema rule's to report)
+    method: str | None
+    depends_on: str | None
+    has_parent_link: bool  # ``depends_on`` is present, whatever its type
 
-    @property
-    def resource(self) -> str | None:
-        value = self.fields.get("resource")
-        return value if isinstance(value, str) else None
 
-    @property
-    def method(self) -> str | None:
-        value = self.fields.get("method")
-        return value if isinstance(value, str) else None
-
-    @property
-    def depends_on(self) -> str | None:
-        value = self.fields.get("depends_on")
-        return value if isinstance(value, str) else None
-
-    @property
-    def has_parent_link(self) -> bool:
-        """True when ``depends_on`` is present (whatever its type)."""
-        return self.fields.get("depends_on") is not None
+def _entry(index: int, fields: Mapping[str, Any]) -> Entry:
+    resource, method = fields.get("resource"), fields.get("method")
+    parent = fields.get("depends_on")
+    return Entry(
+        index, fields,
+        resource if isinstance(resource, str) else None,
+        method if isinstance(method, str) else None,
+        parent if isinstance(parent, str) else None,
+        parent is not None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +106,7 @@ def graph_of(doc: Document) -> Graph | None:
     resources = data.get("resources")
     if not isinstance(resources, list):
         return None
-    entries = tuple(Entry(i, item) for i, item in enumerate(resources) if isinstance(item, dict))
+    entries = tuple(_entry(i, item) for i, item in enumerate(resources) if isinstance(item, dict))
     by_resource: dict[str, list[int]] = {}
     for entry in entries:
         if entry.resource is not None:

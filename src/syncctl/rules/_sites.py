@@ -4,16 +4,20 @@ Templated are the values inside each resource entry and ``mutex_key``/``state_ke
 never templated). Left out: ``loop_on`` (SJ301/SJ302 read it), JSONata text (``run_if``,
 ``expression``, ``value_expression``, a string ``query``/``body`` in runtime 4) and the local or
 non-templated fields (label, description, args_schema, args_validation).
+
+``sites_of`` walks a document once; the paths its placeholders read are grouped by root
+(cached with each parse) so that each rule reads only the few it judges.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from syncctl.findings import JsonPath
 from syncctl.loader import Document
-from syncctl.placeholders import Parsed, parse
+from syncctl.placeholders import Parsed, Placeholder, parse
 from syncctl.rules._memo import per_document
 
 _NOT_TEMPLATED = frozenset({"loop_on", "run_if", "expression", "value_expression"})
@@ -31,41 +35,63 @@ class Site:
     entry: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class Sites:
+    sites: tuple[Site, ...] = ()
+
+    def reads(self, root: str) -> Iterator[tuple[Site, Placeholder, tuple[str, ...]]]:
+        """``(site, placeholder, path)`` for every path read under ``root`` (args,
+        resources, or ``other`` for every other root), in document order."""
+        for site in self.sites:
+            parsed = site.parsed
+            group = (parsed.reads_args if root == "args" else
+                     parsed.reads_resources if root == "resources" else parsed.reads_other)
+            for holder, query in group:
+                yield site, holder, query
+
+
+_NONE = Sites()
+
+
+def _string(text: str, path: JsonPath, entry: int | None, out: list[Site]) -> None:
+    parsed = parse(text)
+    if parsed:
+        out.append(Site(path, text, parsed, entry))
+
+
 def _walk(value: Any, path: JsonPath, entry: int, out: list[Site]) -> None:
-    if isinstance(value, str):
-        parsed = parse(value)
-        if parsed:
-            out.append(Site(path, value, parsed, entry))
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            if key not in _NOT_TEMPLATED:
-                _walk(child, (*path, key), entry, out)
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            _walk(child, (*path, index), entry, out)
+    """Strings under ``value``; a child path is built only for a container or a hit."""
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, child in items:
+        if isinstance(child, str):
+            if "{{" in child or "}}" in child:
+                _string(child, (*path, key), entry, out)
+        elif isinstance(child, dict | list) and child and key not in _NOT_TEMPLATED:
+            _walk(child, (*path, key), entry, out)
 
 
 @per_document
-def sites_of(doc: Document) -> tuple[Site, ...]:
-    """Every placeholder site of the document, in document order."""
+def sites_of(doc: Document) -> Sites:
+    """Every placeholder site of the document, in document order, and what they read."""
     data = doc.data
     if not isinstance(data, dict):
-        return ()
+        return _NONE
     out: list[Site] = []
     for key in TOP_LEVEL:
         value = data.get(key)
         if isinstance(value, str):
-            parsed = parse(value)
-            if parsed:
-                out.append(Site((key,), value, parsed, None))
+            _string(value, (key,), None, out)
     resources = data.get("resources")
     if isinstance(resources, list):
         for index, item in enumerate(resources):
             if not isinstance(item, dict):
                 continue
             for key, value in item.items():
-                if key in _NOT_TEMPLATED or (key in _JSONATA_WHEN_STRING
-                                             and isinstance(value, str)):
+                if key in _NOT_TEMPLATED:
                     continue
-                _walk(value, ("resources", index, key), index, out)
-    return tuple(out)
+                if isinstance(value, str):
+                    if key not in _JSONATA_WHEN_STRING and ("{{" in value or "}}" in value):
+                        _string(value, ("resources", index, key), index, out)
+                elif isinstance(value, dict | list) and value:
+                    _walk(value, ("resources", index, key), index, out)
+    return Sites(tuple(out)) if out else _NONE

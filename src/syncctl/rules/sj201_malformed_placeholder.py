@@ -23,7 +23,7 @@ _HINT = 'write placeholders as "{{args.name}}" or "{{resources.model.resource.fi
 
 @file_rule(RULE)
 def check(ctx: FileContext) -> Iterator[Finding]:
-    for site in sites_of(ctx.doc):
+    for site in sites_of(ctx.doc).sites:
         for problem in site.parsed.problems:
             raw = problem.raw if len(problem.raw) <= _SHOWN else problem.raw[:_SHOWN] + "…"
             yield ctx.finding(

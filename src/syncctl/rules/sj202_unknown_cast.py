@@ -37,7 +37,7 @@ def _unknown(holder: Placeholder) -> Iterator[tuple[str, str]]:
 
 @file_rule(RULE)
 def check(ctx: FileContext) -> Iterator[Finding]:
-    for site in sites_of(ctx.doc):
+    for site in sites_of(ctx.doc).sites:
         seen: set[str] = set()
         for holder in site.parsed.placeholders:
             for cast, hint in _unknown(holder):

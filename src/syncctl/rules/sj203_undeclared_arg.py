@@ -22,19 +22,17 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     declared = declared_args(ctx.doc)
     if declared is None or declared.open:
         return
-    for site in sites_of(ctx.doc):
-        seen: set[str] = set()
-        for holder in site.parsed.placeholders:
-            for query in holder.queries:
-                if len(query) < 2 or query[0] != "args" or query[1] in declared:
-                    continue
-                name = query[1]
-                if name in seen:
-                    continue
-                seen.add(name)
-                hint = did_you_mean(name, declared.properties) or (
-                    f"declare it in args_schema.properties: {name}: {{type: string}}")
-                yield ctx.finding(
-                    RULE, site.path,
-                    f"argument {name!r} used in {holder.raw} is not declared in args_schema",
-                    hint=hint)
+    seen: set[tuple[object, str]] = set()
+    for site, holder, query in sites_of(ctx.doc).reads("args"):
+        if len(query) < 2 or query[1] in declared:
+            continue
+        name = query[1]
+        if (site.path, name) in seen:
+            continue
+        seen.add((site.path, name))
+        hint = did_you_mean(name, declared.properties) or (
+            f"declare it in args_schema.properties: {name}: {{type: string}}")
+        yield ctx.finding(
+            RULE, site.path,
+            f"argument {name!r} used in {holder.raw} is not declared in args_schema",
+            hint=hint)

@@ -55,26 +55,23 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     if graph is None:
         return
     chains: dict[int, frozenset[str] | None] = {}
-    for site in sites_of(ctx.doc):
-        if site.entry is None:
+    seen: set[tuple[object, str]] = set()
+    for site, holder, query in sites_of(ctx.doc).reads("resources"):
+        index = site.entry
+        if index is None or len(query) < 2:
             continue
-        entry = graph.by_index[site.entry]
-        if site.entry not in chains:
-            chains[site.entry] = graph.ancestors(entry)
-        ancestors = chains[site.entry]
-        if ancestors is None:
+        entry = graph.by_index[index]
+        if index not in chains:
+            chains[index] = graph.ancestors(entry)
+        ancestors = chains[index]
+        if ancestors is None or _reads_ancestor(query, ancestors):
             continue
-        seen: set[str] = set()
-        for holder in site.parsed.placeholders:
-            for query in holder.queries:
-                if len(query) < 2 or query[0] != "resources" or _reads_ancestor(query, ancestors):
-                    continue
-                name = _named(query, graph)
-                if name in seen:
-                    continue
-                seen.add(name)
-                yield ctx.finding(
-                    RULE, site.path,
-                    f"{holder.raw} reads resource {name!r}, which is not a depends_on "
-                    f"ancestor of this entry",
-                    hint=_hint(name, entry, graph, ancestors))
+        name = _named(query, graph)
+        if (site.path, name) in seen:
+            continue
+        seen.add((site.path, name))
+        yield ctx.finding(
+            RULE, site.path,
+            f"{holder.raw} reads resource {name!r}, which is not a depends_on "
+            f"ancestor of this entry",
+            hint=_hint(name, entry, graph, ancestors))

@@ -23,16 +23,14 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     data = ctx.data
     if data is None or is_runtime_v4(data):  # runtime 4 has many more roots
         return
-    for site in sites_of(ctx.doc):
-        seen: set[str] = set()
-        for holder in site.parsed.placeholders:
-            for query in holder.queries:
-                root = query[0]
-                if root in KNOWN_ROOTS or root in seen:
-                    continue
-                seen.add(root)
-                yield ctx.finding(
-                    RULE, site.path,
-                    f"unknown placeholder root {root!r} in {holder.raw} "
-                    f"(known: {', '.join(KNOWN_ROOTS)}); it is left unsubstituted",
-                    hint=did_you_mean(root, KNOWN_ROOTS))
+    seen: set[tuple[object, str]] = set()
+    for site, holder, query in sites_of(ctx.doc).reads("other"):
+        root = query[0]
+        if root in KNOWN_ROOTS or (site.path, root) in seen:
+            continue
+        seen.add((site.path, root))
+        yield ctx.finding(
+            RULE, site.path,
+            f"unknown placeholder root {root!r} in {holder.raw} "
+            f"(known: {', '.join(KNOWN_ROOTS)}); it is left unsubstituted",
+            hint=did_you_mean(root, KNOWN_ROOTS))

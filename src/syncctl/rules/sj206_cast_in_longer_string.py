@@ -17,7 +17,7 @@ _TYPE_CASTS = ("int", "num", "bool", "json", "any", "null")
 
 @file_rule(RULE)
 def check(ctx: FileContext) -> Iterator[Finding]:
-    for site in sites_of(ctx.doc):
+    for site in sites_of(ctx.doc).sites:
         seen: set[str] = set()
         for holder in site.parsed.placeholders:
             if holder.whole:

@@ -22,13 +22,10 @@ RULE = RuleInfo("SJ402", Severity.WARNING, "argument declared but never used")
 
 def _used(ctx: FileContext, data: dict[str, Any]) -> set[str] | None:
     used: set[str] = set()
-    for site in sites_of(ctx.doc):
-        for holder in site.parsed.placeholders:
-            for query in holder.queries:
-                if query[0] == "args":
-                    if len(query) == 1:
-                        return None
-                    used.add(query[1])
+    for _site, _holder, query in sites_of(ctx.doc).reads("args"):
+        if len(query) == 1:
+            return None
+        used.add(query[1])
     texts: list[str] = []
     if isinstance(data.get("args_validation"), str):
         texts.append(data["args_validation"])
