@@ -7,17 +7,28 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from syncctl.config import default_config
 from syncctl.findings import Finding
-from syncctl.loader import load_text
+from syncctl.loader import Document, load_text
 from syncctl.rules import (
+    sj101_depends_on_unknown,
+    sj102_depends_on_ambiguous,
+    sj103_dependency_cycle,
+    sj104_duplicate_resource,
     sj201_malformed_placeholder,
     sj202_unknown_cast,
     sj203_undeclared_arg,
     sj204_resource_not_ancestor,
     sj205_unknown_root,
     sj206_cast_in_longer_string,
+    sj301_loop_on_undeclared,
+    sj302_loop_on_not_array,
+    sj402_unused_arg,
+    sj501_method,
+    sj601_literal_secret,
 )
 from syncctl.rules.base import FileContext, JobFile
 
@@ -311,3 +322,39 @@ def test_a_clean_job_gives_nothing(rule: ModuleType) -> None:
               ticket_id: "{{resources.ticketing.tickets.id:int}}"
               since: "{{previous_run_date?:2024-01-01}}"
         """) == []
+
+
+# -- property: every semantic rule survives any job-shaped data ----------------------------
+
+_KEYS = st.sampled_from([
+    "resources", "resource", "method", "depends_on", "loop_on", "id", "query", "args_schema",
+    "type", "properties", "required", "mutex_key", "state_key", "args_validation", "token",
+    "default_runtime_version", "additionalProperties", "name", "x_api_key", "run_if",
+])
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
+    st.sampled_from(["list", "get", "a/b", "a", "b", "args.a", "{{args.a}}", "{{resources.a.b}}",
+                     "{{a|b?:c:int}}", "{{x", "y}}", "object", "array", "sk_live_000000000000"]),
+    st.text(alphabet="{}|:?.ab/ $[", max_size=12),
+)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(_KEYS, inner, max_size=5)),
+    max_leaves=25,
+)
+SEMANTIC = (*ALL, sj101_depends_on_unknown, sj102_depends_on_ambiguous, sj103_dependency_cycle,
+            sj104_duplicate_resource, sj301_loop_on_undeclared, sj302_loop_on_not_array,
+            sj402_unused_arg, sj501_method, sj601_literal_secret)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_KEYS, _JSON, max_size=6))
+def test_semantic_rules_never_raise_on_any_job_shaped_data(data: dict[str, object]) -> None:
+    doc = Document(FILE, data, None, ())
+    job = JobFile(Path(FILE), FILE, doc, ("zendesk", "tickets.yaml"))
+    ctx = FileContext(job, default_config(Path("/nowhere")))
+    for rule in SEMANTIC:
+        for finding in rule.check(ctx):
+            assert finding.rule == rule.RULE.id
+            assert finding.message
