@@ -10,6 +10,7 @@ as a user error: any other exception is a bug.
     ├── UsageError (exit 2)            bad command-line input
     ├── ConfigError (exit 2)           [tool.syncctl] / syncctl.toml is wrong
     ├── ValidationFailedError          plan/apply refused: the job files have errors
+    ├── InvalidJobError                a file reached the typed model without passing validation
     ├── StateError                     state file corrupt, future version, locked
     ├── PlanError                      stale saved plan, ambiguous adoption, unsafe delete
     ├── EmulatorError                  the bundled emulator cannot start or serve
@@ -56,6 +57,10 @@ class ConfigError(SyncctlError):
 
 class ValidationFailedError(SyncctlError):
     pass
+
+
+class InvalidJobError(SyncctlError):
+    """A job file reached the typed model (``syncctl.model``) without passing validation."""
 
 
 class StateError(SyncctlError):

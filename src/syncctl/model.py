@@ -18,14 +18,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from syncctl.errors import SyncctlError
+from syncctl.errors import InvalidJobError
 from syncctl.rules.base import JobFile
 
 LOCAL_KEYS = frozenset({"description", "environments", "protected"})
-
-
-class InvalidJobError(SyncctlError):
-    """A job file reached the typed model without passing validation."""
 
 
 class Resource(BaseModel):
