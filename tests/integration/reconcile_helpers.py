@@ -234,28 +234,38 @@ def observer(db_path: Path, tokens: Mapping[str, str], token: str) -> Iterator[O
 
 
 class RequestLog:
-    """Counts what the wrapped emulator answers: ``(method, route)`` pairs."""
+    """Records what the wrapped emulator answers: method, route, status, and whether the
+    answer was dropped after commit (the client saw a cut connection)."""
 
     def __init__(self, emulator: Emulator) -> None:
         self.calls: list[tuple[str, str]] = []
+        self.answers: list[tuple[str, str, int, bool]] = []
         self._lock = threading.Lock()
         inner = emulator.handle
 
         def handle(method: str, path: str, headers: Mapping[str, str], body: bytes) -> Response:
             route = "collection" if path.split("?")[0].rstrip("/") == "/sync-job" else "item"
+            response = inner(method, path, headers, body)
             with self._lock:
                 self.calls.append((method.upper(), route))
-            return inner(method, path, headers, body)
+                self.answers.append((method.upper(), route, response.status, response.drop))
+            return response
 
         emulator.handle = handle  # type: ignore[method-assign]
 
     def clear(self) -> None:
         with self._lock:
             self.calls.clear()
+            self.answers.clear()
 
     def writes(self) -> list[tuple[str, str]]:
         with self._lock:
             return [c for c in self.calls if c[0] != "GET"]
+
+    def faults(self) -> list[tuple[str, str, int, bool]]:
+        """Answers that were errors or dropped."""
+        with self._lock:
+            return [a for a in self.answers if a[2] >= 400 or a[3]]
 
 
 def expected_payload(key: str, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -337,3 +337,16 @@ def test_a_protected_job_is_never_deleted_even_after_its_file_is_gone(
     project.apply("--prune", "--allow-mass-delete")
     assert ids["zendesk/keep"] in live.by_id()
     assert project.state()["jobs"]["zendesk/keep"]["protected"] is True
+
+
+def test_a_file_without_default_runtime_version_gets_the_server_default(
+    project: Project, live: Observer
+) -> None:
+    data = {"resources": [TICKETS]}  # allowed (a warning): the server picks the runtime
+    project.write_job("zendesk/tickets", data)
+    (change,) = project.plan()["changes"]
+    assert change["action"] == "create"
+    project.apply()
+    (job,) = live.jobs()
+    assert job["default_runtime_version"] == 3  # the emulator's default
+    assert_converged(project, live, {"zendesk/tickets": data})
