@@ -240,11 +240,14 @@ class RequestLog:
     def __init__(self, emulator: Emulator) -> None:
         self.calls: list[tuple[str, str]] = []
         self.answers: list[tuple[str, str, int, bool]] = []
+        self.write_arrived = threading.Event()  # set when a POST/PATCH/DELETE comes in
         self._lock = threading.Lock()
         inner = emulator.handle
 
         def handle(method: str, path: str, headers: Mapping[str, str], body: bytes) -> Response:
             route = "collection" if path.split("?")[0].rstrip("/") == "/sync-job" else "item"
+            if method.upper() != "GET":
+                self.write_arrived.set()
             response = inner(method, path, headers, body)
             with self._lock:
                 self.calls.append((method.upper(), route))
