@@ -93,7 +93,9 @@ def check_fresh(plan: Plan, api: JobApi, state: State, environment: str) -> None
             hint="make a new plan",
         )
     for change in plan.changes:
-        if change.fingerprint is None or change.id is None:
+        # Only the jobs apply will touch: a noop sends nothing (re-reading every unchanged job
+        # would cost one GET per managed job, thousands against a rate-limited API).
+        if change.fingerprint is None or change.id is None or change.action is Action.NOOP:
             continue
         try:
             current = api.get(change.id)
