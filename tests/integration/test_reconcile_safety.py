@@ -14,6 +14,7 @@ from reconcile_helpers import (
     TICKETS,
     Observer,
     Project,
+    RequestLog,
     actions,
     expected_payload,
     job,
@@ -225,3 +226,22 @@ def test_import_writes_files_that_validate_strict_and_plan_empty(
     # A second import finds nothing new to import.
     again = json.loads(project.ok("import", "--all", "--format", "json").stdout)
     assert again["imported"] == []
+
+
+def test_a_saved_plan_rereads_only_the_jobs_it_touches(
+    project: Project, live: Observer, emulator_server: ServerInfo, tmp_path: Path
+) -> None:
+    for n in range(6):
+        project.write_job(f"jira/job-{n}", job())
+    project.apply()
+    ids = project.ids()
+    project.write_job("jira/job-0", job(mutex_key="changed"))
+    saved = tmp_path / "plan.json"
+    project.ok("plan", "--out", str(saved))
+    live.update(ids["jira/job-5"], {"state_key": "drift"})  # unchanged in the plan: not stale
+
+    log = RequestLog(emulator_server.emulator)
+    project.apply(str(saved))
+    assert log.calls.count(("GET", "item")) == 1  # the updated job's fingerprint, nothing else
+    assert log.writes() == [("PATCH", "item")]
+    assert live.get(ids["jira/job-0"])["mutex_key"] == "changed"

@@ -316,6 +316,19 @@ def test_environments_restrict_where_a_job_is_applied(
     project.ok("plan", "--detailed-exitcode")
     project.ok("plan", "--detailed-exitcode", env="staging")
 
+    # No longer targeted at local: orphaned there (file kept), deleted there only with --prune.
+    project.write_job("zendesk/everywhere", job(environments=["staging"]))
+    plan = project.plan()
+    assert actions(plan) == []
+    assert [o["key"] for o in plan["orphaned"]] == ["zendesk/everywhere"]
+    gone = project.ids("local")["zendesk/everywhere"]
+    project.apply("--prune")
+    with observer(emulator_db, TOKENS, TOKEN) as a, observer(emulator_db, TOKENS, OTHER_TOKEN) as b:
+        assert gone not in a.by_id()
+        assert [j["label"] for j in a.jobs()] == ["zendesk/local-only"]
+        assert len(b.jobs()) == 2
+    project.ok("plan", "--prune", "--detailed-exitcode", env="staging")
+
 
 def test_a_protected_job_is_never_deleted_even_after_its_file_is_gone(
     project: Project, live: Observer
@@ -337,6 +350,26 @@ def test_a_protected_job_is_never_deleted_even_after_its_file_is_gone(
     project.apply("--prune", "--allow-mass-delete")
     assert ids["zendesk/keep"] in live.by_id()
     assert project.state()["jobs"]["zendesk/keep"]["protected"] is True
+
+
+def test_protecting_an_applied_job_takes_effect_without_changes_to_it(
+    project: Project, live: Observer
+) -> None:
+    project.write_job("zendesk/keep", job())
+    project.write_job("zendesk/a", job())
+    project.write_job("zendesk/b", job())
+    project.apply()
+    job_id = project.ids()["zendesk/keep"]
+    before = live.get(job_id)
+
+    project.write_job("zendesk/keep", job(protected=True))  # a local key: nothing to send
+    project.ok("plan", "--detailed-exitcode")
+    project.apply()
+    assert project.state()["jobs"]["zendesk/keep"]["protected"] is True
+    assert live.get(job_id) == before
+    project.remove_job("zendesk/keep")
+    project.apply("--prune")
+    assert live.get(job_id) == before
 
 
 def test_a_file_without_default_runtime_version_gets_the_server_default(
