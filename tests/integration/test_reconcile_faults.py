@@ -134,6 +134,8 @@ def test_apply_converges_under_faults_without_duplicates_or_losses(
         result = project.cli("apply", "--yes", "--prune")
         assert result.exit_code in (0, 1), result.output
         assert "Traceback" not in result.output
+        if result.exit_code == 1:  # never a silent failure: a failed job or an abort is named
+            assert "FAILED" in result.stdout or result.stderr.startswith("syncctl: error:")
         codes.append(result.exit_code)
         if result.exit_code == 0:
             break

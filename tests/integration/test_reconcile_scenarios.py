@@ -70,6 +70,7 @@ def test_create_shows_the_payload_then_makes_the_jobs_and_records_them(
     assert '+ mutex_key: "hubspot-contacts"' in text
     assert "Plan: 2 to create, 0 to update, 0 to delete, 0 to adopt, 0 to move" in text
     plan = project.plan()
+    assert (plan["format_version"], plan["environment"]) == (1, "local")
     assert actions(plan) == [("create", "hubspot/contacts"), ("create", "zendesk/tickets")]
     for change in plan["changes"]:
         assert change["id"] is None
@@ -383,3 +384,15 @@ def test_a_file_without_default_runtime_version_gets_the_server_default(
     (job,) = live.jobs()
     assert job["default_runtime_version"] == 3  # the emulator's default
     assert_converged(project, live, {"zendesk/tickets": data})
+
+
+def test_verbose_apply_reports_progress_on_stderr(project: Project, live: Observer) -> None:
+    project.write_job("zendesk/a", job())
+    project.write_job("zendesk/b", job())
+    result = project.ok("-v", "apply", "--yes")
+    progress = sorted(line for line in result.stderr.splitlines() if line.startswith("["))
+    assert [line[:6] for line in progress] == ["[1/2] ", "[2/2] "]
+    assert all(": ok" in line for line in progress)
+    assert "[1/2]" not in result.stdout
+    assert "Apply complete in local: 2 change(s) applied." in result.stdout
+    assert len(live.jobs()) == 2
