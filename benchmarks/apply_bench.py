@@ -154,7 +154,19 @@ def concurrency_figures(args: argparse.Namespace, tmp: Path, jobs: Path, log: An
             f"{len(last.requests)} requests"
         )
     floor = args.n * args.latency_ms / 1000 / 16
-    print(f"    latency floor at concurrency 16: {floor:.2f} s of POSTs")
+    syncctl = pb.syncctl_argv(sys.executable)
+    config = tmp / "c1-0" / "syncctl.toml"
+    fixed = pb.run([*syncctl, "--config", str(config), "validate", str(jobs)], tmp).seconds
+    serial = args.n * args.latency_ms / 1000
+    ceiling = (fixed + serial) / (fixed + floor)
+    print(
+        f"    latency alone: {serial:.2f} s at concurrency 1, {floor:.2f} s at 16; "
+        f"syncctl validate of the same files (apply validates them too): {fixed:.2f} s"
+    )
+    print(
+        f"    ideal wall speed-up with that fixed cost and no other overhead: "
+        f"({fixed:.2f} + {serial:.2f}) / ({fixed:.2f} + {floor:.2f}) = {ceiling:.1f}x"
+    )
     print(
         f"    speed-up (wall)           {speedup:6.2f}x   target >= 10x   "
         f"{pb.verdict(speedup >= 10)}"
