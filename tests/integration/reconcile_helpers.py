@@ -241,6 +241,7 @@ class RequestLog:
         self.calls: list[tuple[str, str]] = []
         self.answers: list[tuple[str, str, int, bool]] = []
         self.write_arrived = threading.Event()  # set when a POST/PATCH/DELETE comes in
+        self.write_done = threading.Event()  # set when one has been handled (committed)
         self._lock = threading.Lock()
         inner = emulator.handle
 
@@ -249,6 +250,8 @@ class RequestLog:
             if method.upper() != "GET":
                 self.write_arrived.set()
             response = inner(method, path, headers, body)
+            if method.upper() != "GET":
+                self.write_done.set()
             with self._lock:
                 self.calls.append((method.upper(), route))
                 self.answers.append((method.upper(), route, response.status, response.drop))

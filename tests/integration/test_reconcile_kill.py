@@ -3,8 +3,8 @@ real socket (40 creates, 30 ms of latency each, concurrency 2), is killed with S
 random moment, possibly again on the rerun, and a final rerun must converge: every job exists
 exactly once, the state maps every key (no pending create left), and the next plan is empty.
 
-The kill moment is random per seed (0.05-0.5 s after the first write reached the server on the
-first run, 0.05-0.6 s on the second); waiting for that first write is the one condition wait.
+The kill moment is random per seed (0.05-0.5 s after the server committed the run's first write
+on the first run, 0.05-0.6 s on the second); waiting for that write is the one condition wait.
 """
 
 from __future__ import annotations
@@ -48,9 +48,10 @@ def start_apply(project: Project, log_file: Path) -> subprocess.Popen[bytes]:
 
 
 def kill_after(process: subprocess.Popen[bytes], log: RequestLog, delay: float) -> bool:
-    """SIGKILL ``process`` ``delay`` seconds after its first write; False if it ended first."""
+    """SIGKILL ``process`` ``delay`` seconds after its first committed write; False if it
+    ended first."""
     deadline = time.monotonic() + START_TIMEOUT
-    while not log.write_arrived.wait(0.05):
+    while not log.write_done.wait(0.05):
         assert process.poll() is None, "apply ended without writing anything"
         assert time.monotonic() < deadline, "apply sent no write in time"
     try:
@@ -88,7 +89,7 @@ def test_apply_killed_at_random_points_converges_on_rerun(
         killed: list[bool] = []
         made: list[int] = []
         for delay in (rng.uniform(0.05, 0.5), rng.uniform(0.05, 0.6)):
-            log.write_arrived.clear()
+            log.write_done.clear()
             process = start_apply(project, stderr_log)
             try:
                 killed.append(kill_after(process, log, delay))
