@@ -29,6 +29,7 @@ TOP_ORDER = (
 )
 RESOURCE_ORDER = ("resource", "method", "id", "depends_on", "loop_on", "persist", "query")
 _PLAIN_SAFE = re.compile(r"^[A-Za-z_][A-Za-z0-9_ ./()-]*$")
+_OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")  # read back as plain newlines in a block
 _AMBIGUOUS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false", "null", "~"})
 
 
@@ -44,8 +45,8 @@ def _str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
         and data == data.strip()
     )
     style = None if plain else '"'
-    if "\n" in data:
-        style = "|"
+    if "\n" in data and not _OTHER_BREAKS.intersection(data):
+        style = "|"  # the emitter itself falls back to double quotes where a block can't be
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 

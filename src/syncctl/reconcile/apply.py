@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from syncctl.errors import NotFoundError, OutcomeUnknownError, PlanError, SyncctlError
-from syncctl.reconcile.normalise import SERVER_DEFAULTED
 from syncctl.reconcile.plan import Action, Change, Plan
 from syncctl.reconcile.state import Entry, Pending, State, StateStore
 
@@ -71,12 +70,6 @@ class ApplyResult:
 
 
 Progress = Callable[[Outcome, int, int], None]
-
-
-def create_body(send: Mapping[str, Any]) -> dict[str, Any]:
-    """The POST body: a server-defaulted field the file leaves out is left out, not sent as
-    null (the API answers 400 to ``default_runtime_version: null``; it sets its own default)."""
-    return {k: v for k, v in send.items() if not (k in SERVER_DEFAULTED and v is None)}
 
 
 class Executor:
@@ -172,7 +165,7 @@ class Executor:
         assert change.hash is not None
         pending = Pending(change.label, change.integration, change.hash)
         self.store.update(lambda s: s.with_pending(change.key, pending))
-        body = create_body(change.send)
+        body = change.send  # the plan leaves server-defaulted nulls out
         for attempt in range(1, MAX_CREATE_ATTEMPTS + 1):
             try:
                 created = self.api.create(body)

@@ -14,6 +14,7 @@ from typing import Any
 
 from syncctl.errors import PlanError
 from syncctl.reconcile.normalise import (
+    SERVER_DEFAULTED,
     FieldChange,
     Payload,
     changed_fields,
@@ -182,55 +183,32 @@ def make_plan(
     for key in sorted(wanted):
         job = wanted[key]
         entry = state.jobs.get(key)
+        current = live_by_id.get(entry.id) if entry is not None else None
+        if entry is not None and current is not None:
+            changes.append(_update_or_noop(job, entry.id, current))
+            continue
+        if entry is None:
+            source = _move_source(job, gone_keys, moved_from, state, live_by_id)
+            if source is not None:
+                moved_from.add(source)
+                changes.append(_move(job, source, state.jobs[source].id, live_by_id))
+                continue
+        found = _adoptable(job, live_by_id, managed_ids | adopted)
+        adopt_note: str | None
+        create_note: str | None
         if entry is not None:
-            current = live_by_id.get(entry.id)
-            if current is None:
-                changes.append(_create(job, note="deleted outside syncctl; will be re-created"))
-            else:
-                changes.append(_update_or_noop(job, entry.id, current))
-            continue
-        source = _move_source(job, gone_keys, moved_from, state, live_by_id)
-        if source is not None:
-            moved_from.add(source)
-            job_id = state.jobs[source].id
-            changes.append(
-                Change(
-                    Action.MOVE,
-                    key,
-                    job_id,
-                    job.integration,
-                    job.label,
-                    hash=job.hash,
-                    protected=job.protected,
-                    from_key=source,
-                    fingerprint=fingerprint(live_by_id[job_id]),
-                )
-            )
-            continue
-        candidates = sorted(
-            (
-                job_id
-                for job_id, current in live_by_id.items()
-                if job_id not in managed_ids
-                and job_id not in adopted
-                and current.get("integration_name") == job.integration
-                and current.get("label") == job.label
-            )
-        )
-        if len(candidates) > 1:
-            raise PlanError(
-                f"{key}: {len(candidates)} unmanaged live jobs have integration "
-                f"{job.integration!r} and label {job.label!r}: {', '.join(candidates)}",
-                hint="give the file a distinct label, or record the right one with "
-                f"'syncctl import {candidates[0]}' and delete the others",
-            )
-        if candidates:
-            adopted.add(candidates[0])
-            current = live_by_id[candidates[0]]
-            changes.append(_adopt(job, candidates[0], current, resumed=key in state.pending))
+            adopt_note = "its recorded job is gone; adopting the live job with its label"
+            create_note = "deleted outside syncctl; will be re-created"
+        elif key in state.pending:
+            adopt_note = "recording a create whose answer was lost"
+            create_note = "resuming an interrupted create"
         else:
-            note = "resuming an interrupted create" if key in state.pending else None
-            changes.append(_create(job, note=note))
+            adopt_note = create_note = None
+        if found is not None:
+            adopted.add(found)
+            changes.append(_adopt(job, found, live_by_id[found], note=adopt_note))
+        else:
+            changes.append(_create(job, note=create_note))
 
     orphaned: list[LiveRef] = []
     for key in gone_keys:
@@ -281,17 +259,55 @@ def make_plan(
 
 
 def _create(job: DesiredJob, *, note: str | None = None) -> Change:
+    # A field the server defaults is left out when the file leaves it out (null is refused).
+    send = {k: v for k, v in job.payload.items() if not (k in SERVER_DEFAULTED and v is None)}
     return Change(
         Action.CREATE,
         job.key,
         None,
         job.integration,
         job.label,
-        send=dict(job.payload),
+        send=send,
         hash=job.hash,
         protected=job.protected,
         note=note,
     )
+
+
+def _move(
+    job: DesiredJob, source: str, job_id: str, live_by_id: Mapping[str, Mapping[str, Any]]
+) -> Change:
+    return Change(
+        Action.MOVE,
+        job.key,
+        job_id,
+        job.integration,
+        job.label,
+        hash=job.hash,
+        protected=job.protected,
+        from_key=source,
+        fingerprint=fingerprint(live_by_id[job_id]),
+    )
+
+
+def _adoptable(
+    job: DesiredJob, live_by_id: Mapping[str, Mapping[str, Any]], owned: set[str]
+) -> str | None:
+    """The one unowned live job with the file's integration and label (several: an error)."""
+    candidates = sorted(
+        job_id
+        for job_id, current in live_by_id.items()
+        if job_id not in owned
+        and current.get("integration_name") == job.integration
+        and current.get("label") == job.label
+    )
+    if len(candidates) > 1:
+        raise PlanError(
+            f"{job.key}: {len(candidates)} unmanaged live jobs have integration "
+            f"{job.integration!r} and label {job.label!r}: {', '.join(candidates)}",
+            hint="delete the extra live jobs, or give the file a label of its own",
+        )
+    return candidates[0] if candidates else None
 
 
 def _update_or_noop(job: DesiredJob, job_id: str, current: Mapping[str, Any]) -> Change:
@@ -311,9 +327,8 @@ def _update_or_noop(job: DesiredJob, job_id: str, current: Mapping[str, Any]) ->
     )
 
 
-def _adopt(job: DesiredJob, job_id: str, current: Mapping[str, Any], *, resumed: bool) -> Change:
+def _adopt(job: DesiredJob, job_id: str, current: Mapping[str, Any], *, note: str | None) -> Change:
     changes = diff(job.payload, current)
-    note = "recording a create whose answer was lost" if resumed else None
     return Change(
         Action.ADOPT,
         job.key,

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from client_fakes import FakeApi
 
 from syncctl.client import RateLimiter
+from syncctl.client.retry import RetryPolicy
 
 THREADS = 16
 PER_THREAD = 25
@@ -16,7 +17,9 @@ PER_THREAD = 25
 
 def test_many_threads_share_one_client_through_retries(api: FakeApi, make_client) -> None:
     api.fail_every = 7  # every 7th request on the wire answers 503 and is retried
-    client = make_client()
+    # Enough attempts that no interleaving of 16 threads can land one request on four
+    # 503s in a row (which the default 4 attempts allowed, rarely).
+    client = make_client(retry=RetryPolicy(max_attempts=12, base_delay=0.5, jitter=False))
     barrier = threading.Barrier(THREADS)
 
     def work(worker: int) -> list[str]:

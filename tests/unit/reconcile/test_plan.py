@@ -231,3 +231,19 @@ def test_plan_is_deterministic_and_applying_it_converges(
             entries[change.key] = Entry(change.id or "", change.hash or "")
     after = make_plan("local", jobs, State("local", 2, entries), list(lives.values()), prune=prune)
     assert not after.has_changes, after.changes
+
+
+def test_create_leaves_out_a_server_defaulted_field_the_file_omits() -> None:
+    job = desired("zendesk/tickets", default_runtime_version=None)
+    (change,) = make_plan("local", [job], State("local"), []).changes
+    assert change.send is not None
+    assert "default_runtime_version" not in change.send
+    assert change.send["label"] == "zendesk/tickets"
+
+
+def test_gone_managed_job_adopts_a_live_job_with_its_label_instead_of_duplicating() -> None:
+    job = desired("zendesk/tickets", label="Tickets")
+    plan = make_plan("local", [job], state_of(zendesk__tickets="1"), [live("2", job)])
+    (change,) = plan.changes
+    assert (change.action, change.id) == (Action.ADOPT, "2")
+    assert change.note == "its recorded job is gone; adopting the live job with its label"
