@@ -51,6 +51,9 @@ FilterValue = str | int | bool
 logger = logging.getLogger("syncctl.client")
 
 COLLECTION = "/sync-job"
+DEFAULT_PAGE_SIZE = 100
+"""Pages as large as Truto's admin API allows (its documented maximum for lists is 100), so a
+listing takes as few requests as possible. ``page_size=None`` leaves it to the server."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,8 @@ class SyncJobClient:
 
     ``transport`` replaces the network (``httpx.MockTransport`` in tests, the emulator's
     ``EmbeddedTransport`` for ``embedded:`` URLs). ``sleep``/``clock``/``wall_clock``/``rng`` are
-    injectable so tests never wait. ``token_source`` (e.g. the name of the variable that held the
+    injectable so tests never wait. ``page_size`` is the ``limit`` of every listing page unless
+    a call passes its own. ``token_source`` (e.g. the name of the variable that held the
     token) only improves the hint of an ``AuthError``.
     """
 
@@ -104,6 +108,7 @@ class SyncJobClient:
         wall_clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         token_source: str | None = None,
+        page_size: int | None = DEFAULT_PAGE_SIZE,
     ) -> None:
         check_url(base_url, where="sync-job API")
         if not token:
@@ -117,6 +122,7 @@ class SyncJobClient:
         self._wall_clock = wall_clock
         self._rng = rng or random.Random()
         self._token_source = token_source
+        self.page_size = page_size
         self._count_lock = threading.Lock()
         self._request_count = 0
         self._http = httpx.Client(
@@ -162,6 +168,7 @@ class SyncJobClient:
         """Every page of ``GET /sync-job``, fetched lazily (a page is requested when it is
         consumed). A page that still fails after retries raises: a listing is whole or an error."""
         params = {key: _query_value(value) for key, value in filters.items()}
+        limit = self.page_size if limit is None else limit
         if limit is not None:
             params["limit"] = str(limit)
         cursor: str | None = None

@@ -6,12 +6,13 @@
   the token is the variable's value when set, else the emulator's built-in local token, so a fresh
   clone needs no secret. The emulator is imported only here, only for embedded URLs.
 
-``env.rate`` (requests per second) becomes a shared ``RateLimiter`` with a one-second burst.
+``env.rate`` (requests per second) becomes a shared ``RateLimiter`` without a burst: a burst as
+large as the server's own bucket leaves no slack for timing jitter and earns a 429, whose
+Retry-After then stalls every thread.
 """
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from syncctl.client.api import SyncJobClient, Timeouts
@@ -27,7 +28,7 @@ EMBEDDED_BASE_URL = "https://embedded.invalid"
 def rate_limiter_for(env: Environment) -> RateLimiter | None:
     if env.rate is None:
         return None
-    return RateLimiter(env.rate, burst=max(1, math.floor(env.rate)))
+    return RateLimiter(env.rate, burst=1)
 
 
 def connect(

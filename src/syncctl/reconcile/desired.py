@@ -11,13 +11,11 @@ from syncctl.errors import ValidationFailedError
 from syncctl.model import JobSpec
 from syncctl.reconcile.normalise import normalise
 from syncctl.reconcile.plan import DesiredJob
-from syncctl.validate import check_jobs, discover, load_jobs
+from syncctl.validate import validate_tree
 
 
 def load_desired(config: Config, env: Environment) -> list[DesiredJob]:
-    files, _missing = discover([config.jobs_dir])
-    jobs = load_jobs(files, config)
-    report = check_jobs(jobs, config)
+    jobs, report = validate_tree([config.jobs_dir], config)
     if report.errors:
         first = report.errors[0]
         more = len(report.errors) - 1

@@ -70,7 +70,15 @@ def test_filters_are_sent_as_query_parameters(api: FakeApi, make_client) -> None
         "integration_name": "hubspot",
         "environment_id": "env-1",
         "archived": "false",
+        "limit": "100",  # the client asks for the largest page by default
     }
+
+
+def test_page_size_none_leaves_the_page_size_to_the_server(api: FakeApi, make_client) -> None:
+    api.add(3)
+    client = make_client(page_size=None)
+    assert len(list(client.list())) == 3
+    assert "limit" not in api.seen[0].query
 
 
 def test_a_page_failing_after_retries_raises_instead_of_ending_the_listing(
