@@ -19,7 +19,7 @@ from syncctl.errors import ConfigError
 LOCAL_URL = "embedded:.syncctl/local.sqlite3"
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 _ENV_KEYS = frozenset(
-    {"url", "token_env", "state_path", "rate", "concurrency", "mass_delete_ratio"}
+    {"url", "token_env", "state_path", "rate", "concurrency", "mass_delete_ratio", "page_size"}
 )
 _TOP_KEYS = frozenset({"jobs_dir", "state_dir", "default_environment", "environments"})
 
@@ -35,6 +35,7 @@ class Environment:
     rate: float | None = None  # requests per second, client side; None = unlimited
     concurrency: int = 8
     mass_delete_ratio: float = 0.5
+    page_size: int = 100  # the ``limit`` of each listing page
 
     @property
     def is_embedded(self) -> bool:
@@ -138,6 +139,9 @@ def _environment(name: str, raw: Any, root: Path, state_dir: Path, where: str) -
     ratio = raw.get("mass_delete_ratio", 0.5)
     if not isinstance(ratio, int | float) or not 0 < ratio <= 1:
         raise ConfigError(f"{where}: environment {name!r}: mass_delete_ratio must be in (0, 1]")
+    page_size = raw.get("page_size", 100)
+    if not isinstance(page_size, int) or not 1 <= page_size <= 1000:
+        raise ConfigError(f"{where}: environment {name!r}: page_size must be 1..1000")
     return Environment(
         name=name,
         url=url,
@@ -146,6 +150,7 @@ def _environment(name: str, raw: Any, root: Path, state_dir: Path, where: str) -
         rate=float(rate) if rate is not None else None,
         concurrency=concurrency,
         mass_delete_ratio=float(ratio),
+        page_size=page_size,
     )
 
 

@@ -166,7 +166,9 @@ def make_project(
         variable = f"{TOKEN_ENV}_{index}"
         monkeypatch.setenv(variable, token)
         lines += ["", f"[environments.{name}]", f'url = "{url}"', f'token_env = "{variable}"']
-        for key, value in (extra or {}).get(name, {}).items():
+        # Small pages by default, so every listing in these tests spans several pages.
+        settings = {"page_size": 7, **(extra or {}).get(name, {})}
+        for key, value in settings.items():
             lines.append(f"{key} = {json.dumps(value)}")
     root.mkdir(parents=True, exist_ok=True)
     (root / "syncctl.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")

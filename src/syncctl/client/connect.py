@@ -55,6 +55,7 @@ def connect(
             timeout=timeout,
             rate_limiter=rate_limiter_for(env),
             token_source=env.token_env if token else None,
+            page_size=env.page_size,
         )
     if token is None:
         raise ConfigError(
@@ -68,4 +69,5 @@ def connect(
         timeout=timeout,
         rate_limiter=rate_limiter_for(env),
         token_source=env.token_env,
+        page_size=env.page_size,
     )

@@ -103,6 +103,32 @@ class State:
         }
 
 
+def _table(entries: Mapping[str, Entry] | Mapping[str, Pending]) -> str:
+    if not entries:
+        return "{}"
+    rows = ",\n".join(
+        f"    {json.dumps(key)}: {json.dumps(entries[key].to_dict(), ensure_ascii=False)}"
+        for key in sorted(entries)
+    )
+    return "{\n" + rows + "\n  }"
+
+
+def render(state: State) -> str:
+    """The state file's text: one line per job, so a git diff shows one line per change.
+
+    Written by hand around the C JSON encoder (``json.dumps(..., indent=2)`` uses the slow
+    pure-Python one, and the file is rewritten after every operation)."""
+    return (
+        "{\n"
+        f'  "format_version": {STATE_FORMAT},\n'
+        f'  "environment": {json.dumps(state.environment)},\n'
+        f'  "serial": {state.serial},\n'
+        f'  "jobs": {_table(state.jobs)},\n'
+        f'  "pending": {_table(state.pending)}\n'
+        "}\n"
+    )
+
+
 def _parse(raw: Any, path: Path, environment: str) -> State:
     where = f"{path}"
     if not isinstance(raw, dict):
@@ -143,8 +169,11 @@ class StateStore:
     def __init__(self, path: Path, environment: str) -> None:
         self.path = path
         self.environment = environment
-        self._mutex = threading.Lock()
+        self._changed = threading.Condition()
         self._state: State | None = None
+        self._version = 0  # in-memory changes made so far
+        self._written = 0  # of which are on disk
+        self._writing = False
 
     def load(self) -> State:
         try:
@@ -172,20 +201,39 @@ class StateStore:
         return self._state if self._state is not None else self.load()
 
     def update(self, change: Callable[[State], State]) -> State:
-        """Apply ``change(state) -> state`` and write the result atomically (thread-safe)."""
-        with self._mutex:
+        """Apply ``change(state) -> state``; return once a file holding it is written.
+
+        Thread-safe, with group commit: while one thread writes, the changes of others pile up
+        in memory and the next write carries them all. Every caller still returns only after
+        its own change is on disk, so a crash never loses an operation reported done.
+        """
+        with self._changed:
             new = change(self.state)
-            self._write(new)
             self._state = new
+            self._version += 1
+            mine = self._version
+            while self._written < mine:
+                if self._writing:
+                    self._changed.wait()
+                    continue
+                self._writing = True
+                snapshot, version = self._state, self._version
+                self._changed.release()
+                try:
+                    self._write(snapshot)
+                finally:
+                    self._changed.acquire()
+                    self._writing = False
+                    self._changed.notify_all()
+                self._written = max(self._written, version)
             return new
 
     def _write(self, state: State) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(state.to_dict(), indent=2, sort_keys=False) + "\n"
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
+                handle.write(render(state))
             Path(tmp).replace(self.path)
         except BaseException:
             with contextlib.suppress(OSError):

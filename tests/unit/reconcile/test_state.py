@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from syncctl.errors import StateError
-from syncctl.reconcile.state import Entry, Pending, State, StateStore
+from syncctl.reconcile.state import Entry, Pending, State, StateStore, render
 
 
 def test_missing_file_is_empty_state(tmp_path: Path) -> None:
@@ -109,3 +110,47 @@ def test_lock_is_released_when_the_holder_is_killed(tmp_path: Path) -> None:
     holder.join(10)
     with StateStore(path, "local").locked():
         pass
+
+
+def test_rendered_file_is_the_state_as_json_one_line_per_job(tmp_path: Path) -> None:
+    state = State(
+        "local",
+        4,
+        {"z/b": Entry("2", "h2"), "z/a": Entry("1", "h1", True)},
+        {"y/c": Pending('C "quoted" ü', "y", "h3")},
+    )
+    text = render(state)
+    assert json.loads(text) == state.to_dict()
+    assert '    "z/a": {"id": "1", "hash": "h1", "protected": true},' in text.splitlines()
+    assert json.loads(render(State("local"))) == State("local").to_dict()
+
+
+def test_concurrent_updates_are_all_written_and_share_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = StateStore(tmp_path / "local.json", "local")
+    store.load()
+    writes = []
+    real_write = StateStore._write
+
+    def counting_write(self: StateStore, state: State) -> None:
+        writes.append(state.serial)
+        real_write(self, state)
+
+    monkeypatch.setattr(StateStore, "_write", counting_write)
+    threads, per_thread = 16, 40
+
+    def work(worker: int) -> None:
+        for i in range(per_thread):
+            key = f"z/{worker}-{i}"
+            done = store.update(lambda s, k=key: s.with_entry(k, Entry(k, "h")))
+            # When update returns, a file holding this change is on disk.
+            assert key in StateStore(tmp_path / "local.json", "local").load().jobs
+            assert key in done.jobs
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(work, range(threads)))
+    final = StateStore(tmp_path / "local.json", "local").load()
+    assert len(final.jobs) == threads * per_thread
+    assert final.serial == threads * per_thread
+    assert writes == sorted(writes)  # never an older state over a newer one
