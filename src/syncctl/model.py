@@ -20,8 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from syncctl.errors import InvalidJobError
 from syncctl.rules.base import JobFile
-
-LOCAL_KEYS = frozenset({"description", "environments", "protected"})
+from syncctl.syncjob import LOCAL_KEYS
 
 
 class Resource(BaseModel):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from reconcile_helpers import Observer, Project, make_project, observer
 
 from syncctl.emulator.handler import Emulator, EmulatorSettings
 from syncctl.emulator.server import running_server
@@ -45,3 +46,20 @@ def emulator_server(emulator_db: Path) -> Iterator[ServerInfo]:
             yield ServerInfo(base_url, emulator, TOKEN)
     finally:
         emulator.close()
+
+
+@pytest.fixture
+def project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator_server: ServerInfo
+) -> Project:
+    """A syncctl project whose one environment, ``local``, is the running server."""
+    return make_project(
+        tmp_path / "project", monkeypatch, {"local": (emulator_server.base_url, TOKEN)}
+    )
+
+
+@pytest.fixture
+def live(emulator_db: Path) -> Iterator[Observer]:
+    """The live jobs of ``TOKEN``'s environment, read past the code under test."""
+    with observer(emulator_db, TOKENS, TOKEN) as obs:
+        yield obs

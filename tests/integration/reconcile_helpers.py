@@ -30,19 +30,11 @@ from syncctl.cli.main import cli
 from syncctl.client.retry import RetryPolicy
 from syncctl.emulator.handler import Emulator, EmulatorSettings, Response
 from syncctl.emulator.store import Store
+from syncctl.syncjob import LOCAL_KEYS, WRITABLE_FIELDS
 
 TOKEN_ENV = "SYNCCTL_IT_TOKEN"
-RESERVED = ("description", "environments", "protected")
-WRITABLE = (
-    "integration_name",
-    "label",
-    "default_runtime_version",
-    "args_schema",
-    "args_validation",
-    "mutex_key",
-    "state_key",
-    "resources",
-)
+RESERVED = tuple(sorted(LOCAL_KEYS))
+WRITABLE = WRITABLE_FIELDS
 
 FAST_RETRY = RetryPolicy(max_attempts=6, base_delay=0.002, max_delay=0.02, max_retry_after=0.02)
 """Retries that honour the budget but never sleep more than 20 ms (tests must stay fast)."""

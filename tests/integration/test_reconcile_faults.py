@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from conftest import TOKEN, TOKENS, ServerInfo
+from conftest import ServerInfo
 from reconcile_helpers import (
     FAST_RETRY,
     Observer,
@@ -25,9 +23,7 @@ from reconcile_helpers import (
     RequestLog,
     expected_payload,
     job,
-    make_project,
     mismatches,
-    observer,
 )
 
 from syncctl.client.connect import connect
@@ -37,22 +33,12 @@ MAX_RUNS = 5
 INTEGRATIONS = ("zendesk", "hubspot", "jira")
 
 
-@pytest.fixture
-def project(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator_server: ServerInfo
-) -> Project:
+@pytest.fixture(autouse=True)
+def _fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's own retry policy, with sleeps capped at 20 ms (these tests must stay fast)."""
     monkeypatch.setattr(
         "syncctl.reconcile.session.connect", functools.partial(connect, retry=FAST_RETRY)
     )
-    return make_project(
-        tmp_path / "project", monkeypatch, {"local": (emulator_server.base_url, TOKEN)}
-    )
-
-
-@pytest.fixture
-def live(emulator_db: Path) -> Iterator[Observer]:
-    with observer(emulator_db, TOKENS, TOKEN) as obs:
-        yield obs
 
 
 def key(n: int) -> str:

@@ -4,11 +4,10 @@ against the emulator over a real loopback socket."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import TOKEN, TOKENS, ServerInfo
+from conftest import ServerInfo
 from reconcile_helpers import (
     COMMENTS,
     TICKETS,
@@ -18,25 +17,8 @@ from reconcile_helpers import (
     actions,
     expected_payload,
     job,
-    make_project,
     mismatches,
-    observer,
 )
-
-
-@pytest.fixture
-def project(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator_server: ServerInfo
-) -> Project:
-    return make_project(
-        tmp_path / "project", monkeypatch, {"local": (emulator_server.base_url, TOKEN)}
-    )
-
-
-@pytest.fixture
-def live(emulator_db: Path) -> Iterator[Observer]:
-    with observer(emulator_db, TOKENS, TOKEN) as obs:
-        yield obs
 
 
 @pytest.fixture

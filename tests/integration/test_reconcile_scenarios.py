@@ -7,7 +7,6 @@ project, then checks the plan output, the live jobs (read past the code under te
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,21 +24,6 @@ from reconcile_helpers import (
     mismatches,
     observer,
 )
-
-
-@pytest.fixture
-def project(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator_server: ServerInfo
-) -> Project:
-    return make_project(
-        tmp_path / "project", monkeypatch, {"local": (emulator_server.base_url, TOKEN)}
-    )
-
-
-@pytest.fixture
-def live(emulator_db: Path) -> Iterator[Observer]:
-    with observer(emulator_db, TOKENS, TOKEN) as obs:
-        yield obs
 
 
 def assert_converged(project: Project, live: Observer, files: dict[str, dict[str, object]]) -> None:

@@ -10,22 +10,12 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from syncctl.emulator.store import Job
+from syncctl.syncjob import READ_ONLY_FIELDS, WRITABLE_FIELDS
 
-READ_ONLY = ("id", "environment_id", "created_at", "updated_at")
+READ_ONLY = READ_ONLY_FIELDS
 NULLABLE = ("args_schema", "args_validation", "mutex_key", "state_key")
 # Output key order of a job (unknown stored keys follow, then the timestamps).
-ORDER = (
-    "id",
-    "environment_id",
-    "integration_name",
-    "label",
-    "default_runtime_version",
-    "args_schema",
-    "args_validation",
-    "mutex_key",
-    "state_key",
-    "resources",
-)
+ORDER = ("id", "environment_id", *WRITABLE_FIELDS)
 KNOWN = frozenset(ORDER) | frozenset(READ_ONLY)
 
 UnknownFields = Literal["store", "reject", "drop"]

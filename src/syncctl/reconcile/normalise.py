@@ -15,17 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from syncctl.findings import PathPart, format_path
+from syncctl.syncjob import WRITABLE_FIELDS
 
-PAYLOAD_FIELDS: tuple[str, ...] = (
-    "integration_name",
-    "label",
-    "default_runtime_version",
-    "args_schema",
-    "args_validation",
-    "mutex_key",
-    "state_key",
-    "resources",
-)
+PAYLOAD_FIELDS = WRITABLE_FIELDS
 SERVER_DEFAULTED = frozenset({"default_runtime_version"})
 
 Payload = dict[str, Any]

@@ -185,7 +185,7 @@ def make_plan(
         entry = state.jobs.get(key)
         current = live_by_id.get(entry.id) if entry is not None else None
         if entry is not None and current is not None:
-            changes.append(_update_or_noop(job, entry.id, current))
+            changes.append(_against(job, entry.id, current))
             continue
         if entry is None:
             source = _move_source(job, gone_keys, moved_from, state, live_by_id)
@@ -206,7 +206,7 @@ def make_plan(
             adopt_note = create_note = None
         if found is not None:
             adopted.add(found)
-            changes.append(_adopt(job, found, live_by_id[found], note=adopt_note))
+            changes.append(_against(job, found, live_by_id[found], adopt=True, note=adopt_note))
         else:
             changes.append(_create(job, note=create_note))
 
@@ -310,27 +310,19 @@ def _adoptable(
     return candidates[0] if candidates else None
 
 
-def _update_or_noop(job: DesiredJob, job_id: str, current: Mapping[str, Any]) -> Change:
+def _against(
+    job: DesiredJob,
+    job_id: str,
+    current: Mapping[str, Any],
+    *,
+    adopt: bool = False,
+    note: str | None = None,
+) -> Change:
+    """Update, noop or adopt: the file compared with the live job it owns (or will own)."""
     changes = diff(job.payload, current)
-    action = Action.UPDATE if changes else Action.NOOP
+    action = Action.ADOPT if adopt else Action.UPDATE if changes else Action.NOOP
     return Change(
         action,
-        job.key,
-        job_id,
-        job.integration,
-        job.label,
-        diff=changes,
-        send=changed_fields(changes, job.payload) if changes else None,
-        hash=job.hash,
-        protected=job.protected,
-        fingerprint=fingerprint(current),
-    )
-
-
-def _adopt(job: DesiredJob, job_id: str, current: Mapping[str, Any], *, note: str | None) -> Change:
-    changes = diff(job.payload, current)
-    return Change(
-        Action.ADOPT,
         job.key,
         job_id,
         job.integration,
