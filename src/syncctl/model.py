@@ -12,7 +12,6 @@ filled from their defaults (the folder; the job key).
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from typing import Any
 
@@ -92,13 +91,35 @@ class JobSpec(BaseModel):
                 f"{job.rel}: not a valid job file ({where}: {first['msg']})",
                 hint="run syncctl validate") from None
 
+    @classmethod
+    def trusted(cls, job: JobFile) -> JobSpec:
+        """The typed view of a file that ``validate`` has just passed, built without checking
+        again (``model_construct``): plan and apply refuse to run on any error first, and the
+        schema already guarantees every type. Use ``from_job`` anywhere else."""
+        data, key, integration = job.data, job.key, job.integration
+        if data is None or key is None or integration is None:
+            raise InvalidJobError(f"{job.rel}: not a valid job file", hint="run syncctl validate")
+        kind: type[Resource] | type[Node] = (
+            Node if data.get("default_runtime_version") == 4 else Resource)
+        resources = tuple(kind.model_construct(**entry) for entry in data.get("resources", ()))
+        fields = {k: v for k, v in data.items() if k not in ("resources", "environments")}
+        environments = data.get("environments")
+        return cls.model_construct(
+            **fields,
+            key=key,
+            integration=integration,
+            source=data,
+            resources=resources,
+            environments=tuple(environments) if environments is not None else None,
+        )
+
     @property
     def effective_label(self) -> str:
         return self.label if self.label is not None else self.key
 
     def payload(self) -> dict[str, Any]:
         """The body sent to the sync-job API (a fresh copy each call)."""
-        body = {k: copy.deepcopy(v) for k, v in self.source.items() if k not in LOCAL_KEYS}
+        body = {k: _copy(v) for k, v in self.source.items() if k not in LOCAL_KEYS}
         body["integration_name"] = (
             self.integration_name if self.integration_name is not None else self.integration)
         body["label"] = self.effective_label
@@ -108,3 +129,12 @@ class JobSpec(BaseModel):
         """Whether this job is applied to ``env_name`` (default: every configured environment)."""
         chosen = self.environments if self.environments is not None else tuple(all_envs)
         return env_name in chosen
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of JSON-shaped data (several times faster than ``copy.deepcopy``)."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value

@@ -26,7 +26,7 @@ def load_desired(config: Config, env: Environment) -> list[DesiredJob]:
         )
     desired = []
     for job in jobs:
-        spec = JobSpec.from_job(job)
+        spec = JobSpec.trusted(job)
         if not spec.targets(env.name, config.environments):
             continue
         desired.append(

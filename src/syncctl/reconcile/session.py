@@ -12,6 +12,7 @@ from syncctl.config import Config, Environment
 from syncctl.reconcile.desired import load_desired
 from syncctl.reconcile.plan import Plan, make_plan
 from syncctl.reconcile.state import State, StateStore
+from syncctl.validate import collector_paused
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ def open_session(config: Config, env: Environment, *, lock: bool) -> Iterator[Se
 
 def build_plan(session: Session, state: State, *, prune: bool) -> Plan:
     """Validate the files, list every live job (all pages or nothing), and diff."""
-    desired = load_desired(session.config, session.env)
-    live = list(session.api.list())
-    return make_plan(session.env.name, desired, state, live, prune=prune)
+    with collector_paused():
+        desired = load_desired(session.config, session.env)
+        live = list(session.api.list())
+        return make_plan(session.env.name, desired, state, live, prune=prune)
