@@ -92,6 +92,15 @@ class Executor:
                 progress(outcome, sum(1 for o in done if o.action is not Action.NOOP), total)
             return outcome
 
+        # Every create is recorded as pending before any is sent (one write, not one each):
+        # after a crash the next plan knows which live jobs may be answers it never got.
+        creates = {
+            c.key: Pending(c.label, c.integration, c.hash or "")
+            for c in first
+            if c.action is Action.CREATE
+        }
+        if creates:
+            self.store.update(lambda s: s.with_pending(creates))
         # Moves only rename state keys: do them first, in order, so later writes see them.
         for change in [c for c in first if c.action is Action.MOVE]:
             report(self._guarded(change))
@@ -163,8 +172,6 @@ class Executor:
     def _create(self, change: Change) -> str:
         assert change.send is not None
         assert change.hash is not None
-        pending = Pending(change.label, change.integration, change.hash)
-        self.store.update(lambda s: s.with_pending(change.key, pending))
         body = change.send  # the plan leaves server-defaulted nulls out
         for attempt in range(1, MAX_CREATE_ATTEMPTS + 1):
             try:

@@ -80,10 +80,9 @@ class State:
         pending = {k: v for k, v in self.pending.items() if k != key}
         return replace(self, serial=self.serial + 1, jobs=jobs, pending=pending)
 
-    def with_pending(self, key: str, pending: Pending) -> State:
-        entries = dict(self.pending)
-        entries[key] = pending
-        return replace(self, serial=self.serial + 1, pending=entries)
+    def with_pending(self, pending: Mapping[str, Pending]) -> State:
+        """Record creates about to be sent (all of a plan's at once: one write)."""
+        return replace(self, serial=self.serial + 1, pending={**self.pending, **pending})
 
     def moved(self, old: str, new: str) -> State:
         if old not in self.jobs:

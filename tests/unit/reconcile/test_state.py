@@ -20,7 +20,7 @@ def test_missing_file_is_empty_state(tmp_path: Path) -> None:
 def test_round_trip_and_serial(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "s" / "local.json", "local")
     store.load()
-    store.update(lambda s: s.with_pending("z/a", Pending("A", "z", "h1")))
+    store.update(lambda s: s.with_pending({"z/a": Pending("A", "z", "h1")}))
     store.update(lambda s: s.with_entry("z/a", Entry("1", "h1", protected=True)))
     store.update(lambda s: s.with_entry("z/b", Entry("2", "h2")))
     again = StateStore(tmp_path / "s" / "local.json", "local").load()
