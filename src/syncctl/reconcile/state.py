@@ -20,7 +20,6 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -102,28 +101,37 @@ class State:
         }
 
 
-def _table(entries: Mapping[str, Entry] | Mapping[str, Pending]) -> str:
+Lines = dict[str, tuple[object, str]]
+
+
+def _table(entries: Mapping[str, Entry] | Mapping[str, Pending], cache: Lines) -> str:
     if not entries:
         return "{}"
-    rows = ",\n".join(
-        f"    {json.dumps(key)}: {json.dumps(entries[key].to_dict(), ensure_ascii=False)}"
-        for key in sorted(entries)
-    )
-    return "{\n" + rows + "\n  }"
+    rows = []
+    for key in sorted(entries):
+        entry = entries[key]
+        cached = cache.get(key)
+        if cached is None or cached[0] != entry:
+            line = f"    {json.dumps(key)}: {json.dumps(entry.to_dict(), ensure_ascii=False)}"
+            cache[key] = cached = (entry, line)
+        rows.append(cached[1])
+    return "{\n" + ",\n".join(rows) + "\n  }"
 
 
-def render(state: State) -> str:
+def render(state: State, cache: tuple[Lines, Lines] | None = None) -> str:
     """The state file's text: one line per job, so a git diff shows one line per change.
 
     Written by hand around the C JSON encoder (``json.dumps(..., indent=2)`` uses the slow
-    pure-Python one, and the file is rewritten after every operation)."""
+    pure-Python one), and each entry's line is kept in ``cache`` between writes: the file is
+    rewritten after every operation, and only the changed lines need rendering again."""
+    jobs_cache, pending_cache = cache if cache is not None else ({}, {})
     return (
         "{\n"
         f'  "format_version": {STATE_FORMAT},\n'
         f'  "environment": {json.dumps(state.environment)},\n'
         f'  "serial": {state.serial},\n'
-        f'  "jobs": {_table(state.jobs)},\n'
-        f'  "pending": {_table(state.pending)}\n'
+        f'  "jobs": {_table(state.jobs, jobs_cache)},\n'
+        f'  "pending": {_table(state.pending, pending_cache)}\n'
         "}\n"
     )
 
@@ -173,6 +181,7 @@ class StateStore:
         self._version = 0  # in-memory changes made so far
         self._written = 0  # of which are on disk
         self._writing = False
+        self._lines: tuple[Lines, Lines] = ({}, {})
 
     def load(self) -> State:
         try:
@@ -228,15 +237,16 @@ class StateStore:
             return new
 
     def _write(self, state: State) -> None:
+        """Write a temporary file beside the state, then rename it over (atomic). Only one
+        thread writes at a time (``update``), and one process (``locked``)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(render(state))
-            Path(tmp).replace(self.path)
+            tmp.write_text(render(state, self._lines), encoding="utf-8")
+            tmp.replace(self.path)
         except BaseException:
             with contextlib.suppress(OSError):
-                Path(tmp).unlink()
+                tmp.unlink()
             raise
 
     @contextlib.contextmanager
