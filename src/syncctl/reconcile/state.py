@@ -111,7 +111,8 @@ def _table(entries: Mapping[str, Entry] | Mapping[str, Pending], cache: Lines) -
     for key in sorted(entries):
         entry = entries[key]
         cached = cache.get(key)
-        if cached is None or cached[0] != entry:
+        # Identity first: states share unchanged entries, and dataclass equality is slow.
+        if cached is None or cached[0] is not entry:
             line = f"    {json.dumps(key)}: {json.dumps(entry.to_dict(), ensure_ascii=False)}"
             cache[key] = cached = (entry, line)
         rows.append(cached[1])
