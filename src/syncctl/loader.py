@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -122,14 +122,26 @@ class Document:
     data: Any
     root: yaml.Node | None
     findings: tuple[Finding, ...]
+    text: str | None = None  # kept so a document without its tree can still place findings
 
-    @property
-    def loaded(self) -> bool:
-        return self.root is not None or not self.findings
+    def without_tree(self) -> Document:
+        """The same document holding its text instead of its node tree (a tree is about 30
+        times the size of the text). Locations are then found by composing the text again,
+        which is right for the rare finding placed after the file rules have run."""
+        return replace(self, root=None) if self.text is not None else self
+
+    def _tree(self) -> yaml.Node | None:
+        if self.root is not None or self.text is None:
+            return self.root
+        composer = _Composer(self.text)
+        try:
+            return composer.get_single_node()
+        finally:
+            composer.dispose()
 
     def node_at(self, path: JsonPath, *, key: bool = False) -> yaml.Node | None:
         """The node at ``path`` (its key node when ``key``), or the nearest existing ancestor."""
-        node = self.root
+        node = self._tree()
         if node is None:
             return None
         for index, part in enumerate(path):
@@ -485,7 +497,7 @@ def load_text(text: str | bytes, file: str = "<string>") -> Document:
             hint="remove anchors/aliases; job files do not need them",
         )
         return Document(file, None, root, (finding,))
-    return Document(file, data, root, tuple(builder.findings))
+    return Document(file, data, root, tuple(builder.findings), text)
 
 
 def _too_large(file: str, size: int) -> Document:

@@ -187,3 +187,13 @@ def test_empty_document_has_no_data_and_no_findings() -> None:
 
 def test_utf8_bom_is_accepted() -> None:
     assert load_text("\ufeffa: 1\n".encode()).data == {"a": 1}
+
+
+def test_a_document_without_its_tree_still_places_findings_exactly() -> None:
+    doc = load_text("label: x\nresources:\n  - resource: a\n    method: list\n", "f.yaml")
+    light = doc.without_tree()
+    assert light.root is None
+    assert light.data == doc.data
+    for path, key in [((), False), (("resources", 0, "method"), False), (("label",), True)]:
+        assert light.locate(path, key=key) == doc.locate(path, key=key)
+    assert light.locate(("resources", 0, "method")) == (4, 13)
