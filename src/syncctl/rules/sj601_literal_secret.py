@@ -60,9 +60,16 @@ _NEEDLES = ("token", "secret", "password", "api_key", "apikey", "api-key", "k_li
             "eyj", "earer", "private key")
 
 
-def _may_hold_secret(data: Any) -> bool:
-    text = repr(data).lower()  # keys and values, in C; far cheaper than a walk
-    return any(needle in text for needle in _NEEDLES)
+_NEEDLE = re.compile("|".join(re.escape(n) for n in _NEEDLES), re.IGNORECASE)
+
+
+def _may_hold_secret(ctx: FileContext) -> bool:
+    """One regex search of the file's text (keys, values and comments: a superset of the data).
+    A backslash may be a YAML escape hiding a needle, so then the data's repr is searched."""
+    text = ctx.doc.text
+    if text is None or "\\" in text:
+        text = repr(ctx.data)
+    return _NEEDLE.search(text) is not None
 
 
 @lru_cache(maxsize=1024)
@@ -115,7 +122,7 @@ def _walk(value: Any, path: list[PathPart], key: str | None,
 @file_rule(RULE)
 def check(ctx: FileContext) -> Iterator[Finding]:
     data = ctx.data
-    if data is None or not _may_hold_secret(data):
+    if data is None or not _may_hold_secret(ctx):
         return
     found: list[tuple[tuple[PathPart, ...], str]] = []
     _walk(data, [], None, found)

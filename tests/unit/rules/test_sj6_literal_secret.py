@@ -24,8 +24,9 @@ def run(body: str) -> list[Finding]:
 
 
 def query(key: str, value: str) -> str:
-    return ("resources:\n  - resource: crm/deals\n    method: list\n"
-            f"    query:\n      {key}: {value}\n")
+    return (
+        f"resources:\n  - resource: crm/deals\n    method: list\n    query:\n      {key}: {value}\n"
+    )
 
 
 # Made-up values with the shape of real credentials.
@@ -50,10 +51,24 @@ def test_token_shapes_anywhere_without_echoing_them(what: str, token: str) -> No
     assert found[0].message.endswith(f"'{token[:4]}…'")
 
 
-@pytest.mark.parametrize("key", [
-    "token", "secret", "password", "api_key", "apikey", "access_token", "client_secret",
-    "x_api_key", "X-Api-Key", "clientSecret", "apiKey", "refresh_token", "PASSWORD",
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "token",
+        "secret",
+        "password",
+        "api_key",
+        "apikey",
+        "access_token",
+        "client_secret",
+        "x_api_key",
+        "X-Api-Key",
+        "clientSecret",
+        "apiKey",
+        "refresh_token",
+        "PASSWORD",
+    ],
+)
 def test_credential_keys_with_literal_values(key: str) -> None:
     found = run(query(key, "hunter2-is-my-password"))
     assert [f.message for f in found] == [f"literal secret in {key!r}: 'hunt…'"]
@@ -65,35 +80,41 @@ def test_short_or_numeric_literals_are_not_shown_at_all(value: str) -> None:
     assert found[0].message == "literal secret in 'password': '…'"
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("api_key", '"{{args.api_key}}"'),
-    ("api_key", '"{{args.api_key?:}}"'),
-    ("token", '"Bearer {{args.token}}"'),
-    ("token", '"{{args.token"'),  # broken placeholder: SJ201's to report
-    ("token", '""'),
-    ("token", "null"),
-    ("password", "false"),
-    ("token", "{type: string}"),
-    ("token", "[a, b]"),
-    ("token_type", "bearer"),
-    ("max_tokens", "500"),
-    ("keyboard", "qwerty"),
-    ("note", '"Bearer authentication with the account token"'),
-    ("sort", '"sk_live"'),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("api_key", '"{{args.api_key}}"'),
+        ("api_key", '"{{args.api_key?:}}"'),
+        ("token", '"Bearer {{args.token}}"'),
+        ("token", '"{{args.token"'),  # broken placeholder: SJ201's to report
+        ("token", '""'),
+        ("token", "null"),
+        ("password", "false"),
+        ("token", "{type: string}"),
+        ("token", "[a, b]"),
+        ("token_type", "bearer"),
+        ("max_tokens", "500"),
+        ("keyboard", "qwerty"),
+        ("note", '"Bearer authentication with the account token"'),
+        ("sort", '"sk_live"'),
+    ],
+)
 def test_not_secrets(key: str, value: str) -> None:
     assert run(query(key, value)) == []
 
 
 def test_args_schema_properties_named_like_credentials_are_fine() -> None:
-    assert run("""\
+    assert (
+        run("""\
         args_schema:
           type: object
           properties:
             api_key: {type: string, description: Passed per run., required: true}
         resources:
           - {resource: crm/deals, method: list, query: {hapikey: "{{args.api_key}}"}}
-        """) == []
+        """)
+        == []
+    )
 
 
 def test_one_finding_per_value_and_list_items_are_scanned() -> None:
@@ -117,3 +138,15 @@ def test_a_document_that_is_not_a_mapping_gives_nothing() -> None:
     doc = load_text("- sk_live_51H0000000000000000FAKE\n", FILE)
     job = JobFile(Path(FILE), FILE, doc, ("hubspot", "deals.yaml"))
     assert list(sj601_literal_secret.check(FileContext(job, default_config(Path("/x"))))) == []
+
+
+def test_a_secret_spelt_with_yaml_escapes_is_still_found() -> None:
+    # The text holds no needle ("\x73k_live_..." is "sk_live_..." once read): the prefilter
+    # must look at the data, not only the text.
+    (finding,) = run(query("cursor", '"\\x73k_live_51H0000000000000000FAKE"'))
+    assert finding.rule == "SJ601"
+    assert "Stripe" in finding.message
+
+
+def test_a_needle_only_in_a_comment_gives_no_finding() -> None:
+    assert run(query("page", "1  # paginate with the next_page token")) == []
