@@ -264,16 +264,13 @@ class _Builder:
             self.custom_tag(node, path)
         if _is_placeholder_mapping(node):
             text = self.source(node)
-            self.findings.append(
-                _at(
-                    self.file,
-                    node,
-                    "SJ003",
-                    Severity.ERROR,
-                    f"unquoted placeholder {text} was read as a mapping",
-                    path,
-                    hint=f'quote it: "{text}"',
-                )
+            self.add(
+                node,
+                "SJ003",
+                Severity.ERROR,
+                f"unquoted placeholder {text} was read as a mapping",
+                path,
+                hint=f'quote it: "{text}"',
             )
             return text
         out: dict[str, Any] = {}
@@ -283,16 +280,13 @@ class _Builder:
                 continue
             child = (*path, key)
             if key in out:
-                self.findings.append(
-                    _at(
-                        self.file,
-                        key_node,
-                        "SJ002",
-                        Severity.ERROR,
-                        f"duplicate key {key!r} (the last one would silently win)",
-                        child,
-                        hint="remove or rename one of the keys",
-                    )
+                self.add(
+                    key_node,
+                    "SJ002",
+                    Severity.ERROR,
+                    f"duplicate key {key!r} (the last one would silently win)",
+                    child,
+                    hint="remove or rename one of the keys",
                 )
             out[key] = self.build(value_node, child, depth + 1)
         return out
@@ -302,63 +296,62 @@ class _Builder:
             return str(node.value)
         if isinstance(node, yaml.MappingNode) and _is_placeholder_mapping(node):
             text = self.source(node)
-            self.findings.append(
-                _at(
-                    self.file,
-                    node,
-                    "SJ003",
-                    Severity.ERROR,
-                    f"unquoted placeholder {text} was read as a mapping key",
-                    path,
-                    hint=f'quote it: "{text}"',
-                )
+            self.add(
+                node,
+                "SJ003",
+                Severity.ERROR,
+                f"unquoted placeholder {text} was read as a mapping key",
+                path,
+                hint=f'quote it: "{text}"',
             )
             return None
         shown = node.value if isinstance(node, yaml.ScalarNode) else type(node).__name__
-        self.findings.append(
-            _at(
-                self.file,
-                node,
-                "SJ001",
-                Severity.ERROR,
-                f"mapping key {shown!r} is not a string",
-                path,
-                hint=f'quote the key: "{shown}"' if isinstance(node, yaml.ScalarNode) else None,
-            )
+        self.add(
+            node,
+            "SJ001",
+            Severity.ERROR,
+            f"mapping key {shown!r} is not a string",
+            path,
+            hint=f'quote the key: "{shown}"' if isinstance(node, yaml.ScalarNode) else None,
         )
         return None
+
+    def add(
+        self,
+        node: yaml.Node,
+        rule: str,
+        severity: Severity,
+        message: str,
+        path: JsonPath,
+        hint: str | None = None,
+    ) -> None:
+        self.findings.append(_at(self.file, node, rule, severity, message, path, hint))
 
     def source(self, node: yaml.Node) -> str:
         """The exact text of ``node`` in the file (what the author typed)."""
         return self.text[node.start_mark.index : node.end_mark.index]
 
     def custom_tag(self, node: yaml.Node, path: JsonPath) -> None:
-        self.findings.append(
-            _at(
-                self.file,
-                node,
-                "SJ001",
-                Severity.ERROR,
-                f"tag {node.tag!r} is not allowed in a job file",
-                path,
-                hint="remove the tag; only plain YAML values are accepted",
-            )
+        self.add(
+            node,
+            "SJ001",
+            Severity.ERROR,
+            f"tag {node.tag!r} is not allowed in a job file",
+            path,
+            hint="remove the tag; only plain YAML values are accepted",
         )
 
     def scalar(self, node: yaml.ScalarNode, tag: str, path: JsonPath) -> Any:
         value: str = node.value
         if tag == _STR:
             if not node.style and value in _YAML11_BOOLS:
-                self.findings.append(
-                    _at(
-                        self.file,
-                        node,
-                        "SJ004",
-                        Severity.WARNING,
-                        f"{value!r} is a string in YAML 1.2 but a boolean in YAML 1.1",
-                        path,
-                        hint=f'write "{value}" (quoted) for a string, or true/false for a boolean',
-                    )
+                self.add(
+                    node,
+                    "SJ004",
+                    Severity.WARNING,
+                    f"{value!r} is a string in YAML 1.2 but a boolean in YAML 1.1",
+                    path,
+                    hint=f'write "{value}" (quoted) for a string, or true/false for a boolean',
                 )
             return value
         try:
@@ -387,15 +380,12 @@ class _Builder:
                     .replace(".NAN", "nan")
                 )
         except ValueError:
-            self.findings.append(
-                _at(
-                    self.file,
-                    node,
-                    "SJ001",
-                    Severity.ERROR,
-                    f"{value!r} is not a valid {tag.rsplit(':', 1)[-1]}",
-                    path,
-                )
+            self.add(
+                node,
+                "SJ001",
+                Severity.ERROR,
+                f"{value!r} is not a valid {tag.rsplit(':', 1)[-1]}",
+                path,
             )
             return value
         self.custom_tag(node, path)
