@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "apply": "syncctl.cli.apply:apply",
     "import": "syncctl.cli.import_:import_",
     "state": "syncctl.cli.state:state",
+    "fmt": "syncctl.cli.fmt:fmt",
 }
 
 
