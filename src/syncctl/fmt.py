@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ from syncctl.loader import load_file, load_text
 from syncctl.validate import JOB_SUFFIX, discover
 
 _KEPT_STYLES = (DoubleQuotedScalarString, LiteralScalarString, FoldedScalarString)
+_KEEP_CHOMPING = re.compile(r"[|>][1-9]?\+")
+_TRAILING_BLANKS = re.compile(r"\r?\n[ \t\r\n]*\Z")
 WIDTH = 4096  # never re-wrap a long line: the author's line breaks are kept
 
 
@@ -149,10 +152,18 @@ def _quote_placeholders(node: Any) -> Any:
     return node
 
 
+def _trim(text: str) -> str:
+    """End with exactly one newline. Trailing blank lines would otherwise travel with the last
+    key when keys are reordered; a ``|+``/``>+`` block keeps them (they are its data)."""
+    if _KEEP_CHOMPING.search(text):
+        return text if text.endswith("\n") else text + "\n"
+    return _TRAILING_BLANKS.sub("", text) + "\n"
+
+
 def format_text(text: str) -> str:
     """The canonical text of one job document. Raises ruamel's ``YAMLError`` if it can't read it."""
     yaml = _yaml()
-    data = yaml.load(text)
+    data = yaml.load(_trim(text))
     if isinstance(data, CommentedMap):
         _reorder(data, TOP_ORDER)
         resources = data.get("resources")
@@ -163,7 +174,7 @@ def format_text(text: str) -> str:
     data = _quote_placeholders(data)
     out = io.StringIO()
     yaml.dump(data, out)
-    return out.getvalue().rstrip() + "\n"
+    return _trim(out.getvalue())
 
 
 def same_data(a: Any, b: Any) -> bool:
