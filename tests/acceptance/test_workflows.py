@@ -174,6 +174,8 @@ def test_drift_runs_on_schedule_and_fails_on_changes() -> None:
     script = "\n".join(s.get("run", "") for s in steps(workflow))
     assert "--detailed-exitcode" in script
     assert re.search(r"^\s*2\)\n(?:.*\n)*?\s*exit 1$", script, re.MULTILINE)
+    # exit 2 is also a usage error: drift only when the plan was rendered (starts with MARKER)
+    assert f'"$(head -n 1 plan.md)" != "{MARKER}"' in script
 
 
 def test_secrets_come_from_each_environments_token_env() -> None:
