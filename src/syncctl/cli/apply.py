@@ -68,7 +68,12 @@ def apply(
             check_fresh(the_plan, session.api, state, env.name)
         else:
             the_plan = build_plan(session, state, prune=prune)
-            click.echo(renderer("plan", "text")(the_plan, color=globals_.color), nl=False)
+            # The plan shown before asking goes to stderr when stdout carries JSON or markdown.
+            click.echo(
+                renderer("plan", "text")(the_plan, color=globals_.color),
+                nl=False,
+                err=fmt != "text",
+            )
             if the_plan.has_changes and not yes:
                 if not sys.stdin.isatty():
                     raise UsageError("apply needs confirmation: pass --yes (no terminal to ask)")
