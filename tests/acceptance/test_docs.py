@@ -26,8 +26,6 @@ README = ROOT / "README.md"
 # missing its help (test_known_undocumented_options_are_still_undocumented), so fixing one
 # forces its removal here: the list only shrinks.
 KNOWN_UNDOCUMENTED: set[tuple[str, str]] = {("import", "--format")}
-# Commands whose row in README's command table is still to be written (same rule: only shrinks).
-README_PENDING: set[str] = {"fmt"}
 
 
 def _load_generator() -> ModuleType:
@@ -192,8 +190,5 @@ def test_readme_command_table_lists_every_command_and_no_other() -> None:
     groups = {path[0] for path, _, _ in COMMANDS if len(path) > 1}
     # A group is listed through its subcommands; every other command by itself.
     wanted = {name for name in PATHS if name and name not in groups}
-    missing = wanted - table - README_PENDING
-    assert missing == set(), f"README's command table misses: {sorted(missing)}"
+    assert wanted - table == set(), f"README's command table misses: {sorted(wanted - table)}"
     assert table - wanted == set(), f"README's command table names unknown: {table - wanted}"
-    listed = README_PENDING & table
-    assert not listed, f"now in README's table: remove them from README_PENDING: {sorted(listed)}"
