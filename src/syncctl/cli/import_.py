@@ -18,7 +18,12 @@ from syncctl.reconcile.session import open_session
 @click.option("--integration", metavar="NAME", help="Import every unmanaged job of NAME.")
 @click.option("--all", "all_", is_flag=True, help="Import every unmanaged job.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
 )
 @click.pass_obj
 def import_(
