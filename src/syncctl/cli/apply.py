@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from syncctl.cli.main import Globals
+from syncctl.cli.main import Globals, format_option
 from syncctl.config import load_config
 from syncctl.errors import EXIT_FAILURE, UsageError
 from syncctl.reconcile.apply import Executor, Outcome, Progress
@@ -34,14 +34,7 @@ def _progress(enabled: bool, color: bool) -> Progress | None:
     is_flag=True,
     help="Allow a plan that deletes more than the environment's mass_delete_ratio of jobs.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format of the result.",
-)
+@format_option("text", "json", "markdown", help="Output format of the result.")
 @click.pass_obj
 def apply(
     globals_: Globals,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from syncctl.cli.main import Globals
+from syncctl.cli.main import Globals, format_option
 from syncctl.config import load_config
 from syncctl.errors import EXIT_FAILURE, EXIT_OK
 from syncctl.fmt import FileResult, FormatReport, Status, format_paths
@@ -58,14 +58,7 @@ def summary_line(report: FormatReport) -> str:
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("text", "json")
 @click.pass_obj
 def fmt(globals_: Globals, paths: tuple[Path, ...], check: bool, fmt: str) -> None:
     """Format job files (default: the configured jobs folder), keeping comments.

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from syncctl.cli.main import Globals
+from syncctl.cli.main import Globals, format_option
 from syncctl.config import load_config
 from syncctl.errors import UsageError
 from syncctl.reconcile.importer import import_jobs
@@ -17,14 +17,7 @@ from syncctl.reconcile.session import open_session
 @click.argument("ids", nargs=-1)
 @click.option("--integration", metavar="NAME", help="Import every unmanaged job of NAME.")
 @click.option("--all", "all_", is_flag=True, help="Import every unmanaged job.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("text", "json")
 @click.pass_obj
 def import_(
     globals_: Globals, ids: tuple[str, ...], integration: str | None, all_: bool, fmt: str

@@ -10,14 +10,17 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from syncctl import __version__
 from syncctl.errors import EXIT_USAGE, SyncctlError
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 # name -> "module:attribute" of the click command, imported on first use.
 COMMANDS: dict[str, str] = {
@@ -48,6 +51,18 @@ def _use_color(choice: str) -> bool:
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()
+
+
+def format_option(*choices: str, help: str = "Output format.") -> Callable[[_F], _F]:
+    """``--format`` with these choices; the first is the default. The value arrives as ``fmt``."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
 
 
 class SyncctlGroup(click.Group):

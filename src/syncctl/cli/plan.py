@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from syncctl.cli.main import Globals
+from syncctl.cli.main import Globals, format_option
 from syncctl.config import load_config
 from syncctl.reconcile.saved import write_plan
 from syncctl.reconcile.session import build_plan, open_session
@@ -22,13 +22,8 @@ EXIT_CHANGES = 2
     type=click.Path(dir_okay=False, path_type=Path),
     help="Save the plan as JSON for 'syncctl apply PLAN'.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format (markdown: for PR comments and step summaries).",
+@format_option(
+    "text", "json", "markdown", help="Output format (markdown: for PR comments and step summaries)."
 )
 @click.option(
     "--detailed-exitcode",

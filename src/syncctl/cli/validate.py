@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from syncctl.cli.main import Globals
+from syncctl.cli.main import Globals, format_option
 from syncctl.config import load_config
 from syncctl.errors import EXIT_FAILURE, EXIT_OK
 from syncctl.render import renderer
@@ -24,12 +24,11 @@ class ValidateOptions:
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github", "sarif"]),
-    default="text",
-    show_default=True,
+@format_option(
+    "text",
+    "json",
+    "github",
+    "sarif",
     help="Output format: compiler-style text, JSON, GitHub annotations, or SARIF 2.1.0.",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
