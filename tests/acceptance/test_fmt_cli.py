@@ -7,9 +7,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-from click.testing import CliRunner
-
-from syncctl.cli.main import cli
+from cli_helpers import project, run
 
 FORMATTED = dedent(
     """\
@@ -36,23 +34,6 @@ MESSY = dedent(
     """
 )
 BROKEN = "label: Broken\nresources:\n  - resource: x\n    id: {{a}}\n"
-
-
-def project(tmp_path: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    (tmp_path / "syncctl.toml").write_text(
-        '[environments.local]\nurl = "embedded:.syncctl/local.sqlite3"\n', encoding="utf-8"
-    )
-    return tmp_path
-
-
-def run(root: Path, *args: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
-    monkeypatch.chdir(root)
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_fmt_rewrites_the_jobs_folder_by_default(
