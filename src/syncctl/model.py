@@ -77,19 +77,26 @@ class JobSpec(BaseModel):
         raw = data.get("resources")
         entries = raw if isinstance(raw, list) else []
         kind: type[Resource] | type[Node] = (
-            Node if data.get("default_runtime_version") == 4 else Resource)
+            Node if data.get("default_runtime_version") == 4 else Resource
+        )
         try:
             resources = tuple(kind.model_validate(entry) for entry in entries)
-            return cls.model_validate({
-                **fields, "key": key, "integration": integration, "source": data,
-                "resources": resources,
-            })
+            return cls.model_validate(
+                {
+                    **fields,
+                    "key": key,
+                    "integration": integration,
+                    "source": data,
+                    "resources": resources,
+                }
+            )
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise InvalidJobError(
                 f"{job.rel}: not a valid job file ({where}: {first['msg']})",
-                hint="run syncctl validate") from None
+                hint="run syncctl validate",
+            ) from None
 
     @classmethod
     def trusted(cls, job: JobFile) -> JobSpec:
@@ -100,7 +107,8 @@ class JobSpec(BaseModel):
         if data is None or key is None or integration is None:
             raise InvalidJobError(f"{job.rel}: not a valid job file", hint="run syncctl validate")
         kind: type[Resource] | type[Node] = (
-            Node if data.get("default_runtime_version") == 4 else Resource)
+            Node if data.get("default_runtime_version") == 4 else Resource
+        )
         resources = tuple(kind.model_construct(**entry) for entry in data.get("resources", ()))
         fields = {k: v for k, v in data.items() if k not in ("resources", "environments")}
         environments = data.get("environments")
@@ -121,7 +129,8 @@ class JobSpec(BaseModel):
         """The body sent to the sync-job API (a fresh copy each call)."""
         body = {k: _copy(v) for k, v in self.source.items() if k not in LOCAL_KEYS}
         body["integration_name"] = (
-            self.integration_name if self.integration_name is not None else self.integration)
+            self.integration_name if self.integration_name is not None else self.integration
+        )
         body["label"] = self.effective_label
         return body
 

@@ -231,23 +231,27 @@ def _scan_gap(text: str, start: int, end: int, problems: list[Problem]) -> None:
             return
         if opener != -1 and (closer == -1 or opener < closer):
             if closer == -1:
-                problems.append(Problem(text[opener:end], opener, end,
-                                        "'{{' is never closed by '}}'"))
+                problems.append(
+                    Problem(text[opener:end], opener, end, "'{{' is never closed by '}}'")
+                )
                 return
             # the innermost opener before this closer: "{{a {{b[0]}}" is about "{{b[0]}}"
             opener = max(opener, text.rfind("{{", opener, closer))
-            inner = text[opener + 2:closer]
-            raw = text[opener:closer + 2]
+            inner = text[opener + 2 : closer]
+            raw = text[opener : closer + 2]
             problems.append(Problem(raw, opener, closer + 2, _bad_inner(inner)))
             pos = closer + 2
             continue
         # a closer with no opener before it: "args.x}}" or "{args.x}}" (but not JSON "{"a":{}}")
         brace = text.rfind("{", pos, closer)
-        if brace == -1 or (text[brace + 1:closer].strip()
-                           and _OUTSIDE_CLASS.search(text, brace + 1, closer) is None):
+        if brace == -1 or (
+            text[brace + 1 : closer].strip()
+            and _OUTSIDE_CLASS.search(text, brace + 1, closer) is None
+        ):
             begin = pos if brace == -1 else brace
-            problems.append(Problem(text[begin:closer + 2], begin, closer + 2,
-                                    "'}}' has no matching '{{'"))
+            problems.append(
+                Problem(text[begin : closer + 2], begin, closer + 2, "'}}' has no matching '{{'")
+            )
         pos = closer + 2
 
 

@@ -73,14 +73,17 @@ _TYPES: dict[str, Check] = {
     "string": lambda v: isinstance(v, str),
     "boolean": lambda v: isinstance(v, bool),
     "null": lambda v: v is None,
-    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
-    or (isinstance(v, float) and v.is_integer()),
+    "integer": lambda v: (
+        (isinstance(v, int) and not isinstance(v, bool))
+        or (isinstance(v, float) and v.is_integer())
+    ),
     "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
 }
 
 # Keywords with no effect on validity.
-_ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "$comment", "default",
-                          "examples", "$defs"})
+_ANNOTATIONS = frozenset(
+    {"$schema", "$id", "title", "description", "$comment", "default", "examples", "$defs"}
+)
 
 
 def _plain(value: Any) -> bool:
@@ -99,11 +102,11 @@ class _Compiler:
     def ref(self, target: str) -> Check:
         if target not in self.refs:
             prefix = "#/$defs/"
-            if not target.startswith(prefix) or "/" in target[len(prefix):]:
+            if not target.startswith(prefix) or "/" in target[len(prefix) :]:
                 raise _Unsupported(target)
             cell: list[Check] = []
             self.refs[target] = lambda v: cell[0](v)
-            cell.append(self.compile(self.root["$defs"][target[len(prefix):]]))
+            cell.append(self.compile(self.root["$defs"][target[len(prefix) :]]))
         return self.refs[target]
 
     def compile(self, schema: Any) -> Check:
@@ -230,8 +233,9 @@ def _number(value: Any) -> Any:
     return None if isinstance(value, bool) else value
 
 
-def _bound(kind: type | tuple[type, ...], limit: Any, measure: Callable[[Any], Any], *,
-           low: bool) -> Check:
+def _bound(
+    kind: type | tuple[type, ...], limit: Any, measure: Callable[[Any], Any], *, low: bool
+) -> Check:
     """``measure(value) >= limit`` (or ``<=``) for values of ``kind``; other values pass."""
 
     def check(value: Any) -> bool:

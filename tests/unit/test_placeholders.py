@@ -37,9 +37,11 @@ def test_embedded_placeholders_carry_their_offsets() -> None:
     text = "id-{{args.n:int}} and {{resources.crm.contacts.id}}"
     parsed = parse(text)
     assert [(p.start, p.end, p.whole) for p in parsed.placeholders] == [
-        (3, 17, False), (22, 51, False)]
+        (3, 17, False),
+        (22, 51, False),
+    ]
     for holder in parsed.placeholders:
-        assert text[holder.start:holder.end] == holder.raw
+        assert text[holder.start : holder.end] == holder.raw
     assert parsed.placeholders[0].casts == ("int",)
     assert parsed.placeholders[1].queries == (("resources", "crm", "contacts", "id"),)
 
@@ -99,36 +101,42 @@ def test_several_casts_are_all_kept() -> None:
     assert _one("{{args.a:ignore-empty-str|args.b}}").casts == ("ignore-empty-str",)
 
 
-@pytest.mark.parametrize(("text", "raw", "reason"), [
-    ("{{args.x}", "{{args.x}", "never closed"),
-    ("{{args.x", "{{args.x", "never closed"),
-    ("args.x}}", "args.x}}", "no matching"),
-    ("{args.x}}", "{args.x}}", "no matching"),
-    ("{{foo.bar[0].baz}}", "{{foo.bar[0].baz}}", "'[' ']'"),
-    ("{{ $now }}", "{{ $now }}", "'$'"),
-    ("x {{a {{b[0]}} y", "{{b[0]}}", "'['"),
-    ("{{}}", "{{}}", "empty"),
-    ("{{ }}", "{{ }}", "empty path"),
-    ("{{a||b}}", "{{a||b}}", "empty path"),
-    ("{{args.x:}}", "{{args.x:}}", "':' or '?'"),
-    ("{{args.x?y}}", "{{args.x?y}}", "':' or '?'"),
-])
+@pytest.mark.parametrize(
+    ("text", "raw", "reason"),
+    [
+        ("{{args.x}", "{{args.x}", "never closed"),
+        ("{{args.x", "{{args.x", "never closed"),
+        ("args.x}}", "args.x}}", "no matching"),
+        ("{args.x}}", "{args.x}}", "no matching"),
+        ("{{foo.bar[0].baz}}", "{{foo.bar[0].baz}}", "'[' ']'"),
+        ("{{ $now }}", "{{ $now }}", "'$'"),
+        ("x {{a {{b[0]}} y", "{{b[0]}}", "'['"),
+        ("{{}}", "{{}}", "empty"),
+        ("{{ }}", "{{ }}", "empty path"),
+        ("{{a||b}}", "{{a||b}}", "empty path"),
+        ("{{args.x:}}", "{{args.x:}}", "':' or '?'"),
+        ("{{args.x?y}}", "{{args.x?y}}", "':' or '?'"),
+    ],
+)
 def test_problems(text: str, raw: str, reason: str) -> None:
     parsed = parse(text)
     assert len(parsed.problems) == 1, parsed.problems
     problem = parsed.problems[0]
     assert problem.raw == raw
-    assert text[problem.start:problem.end] == raw
+    assert text[problem.start : problem.end] == raw
     assert reason in problem.reason
 
 
-@pytest.mark.parametrize("text", [
-    '{"ticket": {"id": 1}}',
-    "{sla}",
-    "{{{args.x}}}",
-    '{"a": {}}',
-    '{"a": {"b": [1]}}',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"ticket": {"id": 1}}',
+        "{sla}",
+        "{{{args.x}}}",
+        '{"a": {}}',
+        '{"a": {"b": [1]}}',
+    ],
+)
 def test_braces_that_are_not_placeholders_are_no_problem(text: str) -> None:
     assert parse(text).problems == ()
 
@@ -154,7 +162,9 @@ def test_results_are_json_serialisable_values() -> None:
     parsed = parse("x{{args.a|b:int?:1:num}}y{{bad")
     data = json.loads(json.dumps(parsed.to_dict()))
     assert data["placeholders"][0]["alternatives"] == [
-        {"path": "args.a", "casts": []}, {"path": "b", "casts": ["int"]}]
+        {"path": "args.a", "casts": []},
+        {"path": "b", "casts": ["int"]},
+    ]
     assert data["placeholders"][0]["default_casts"] == ["num"]
     assert data["problems"][0]["reason"] == "'{{' is never closed by '}}'"
 
@@ -165,19 +175,28 @@ def test_long_strings_are_parsed_without_the_cache() -> None:
 
 
 def test_known_casts() -> None:
-    assert {"str", "int", "num", "bool", "json", "any", "null", "undefined",
-            "ignore-empty-str"} == CASTS
+    assert {
+        "str",
+        "int",
+        "num",
+        "bool",
+        "json",
+        "any",
+        "null",
+        "undefined",
+        "ignore-empty-str",
+    } == CASTS
 
 
 # -- properties ----------------------------------------------------------------------------
 
-_PLACEHOLDERISH = st.text(alphabet="{}|:?.- _/\t\nargsx0[]$\"é", max_size=60)
+_PLACEHOLDERISH = st.text(alphabet='{}|:?.- _/\t\nargsx0[]$"é', max_size=60)
 
 
 def _check_invariants(text: str, parsed: Parsed) -> None:
     previous_end = 0
     for holder in parsed.placeholders:
-        assert text[holder.start:holder.end] == holder.raw
+        assert text[holder.start : holder.end] == holder.raw
         assert holder.raw.startswith("{{")
         assert holder.raw.endswith("}}")
         assert holder.whole == (holder.raw == text)
@@ -186,7 +205,7 @@ def _check_invariants(text: str, parsed: Parsed) -> None:
         assert holder.alternatives
     for problem in parsed.problems:
         assert 0 <= problem.start < problem.end <= len(text)
-        assert text[problem.start:problem.end] == problem.raw
+        assert text[problem.start : problem.end] == problem.raw
         assert problem.reason
     json.dumps(parsed.to_dict())
 
@@ -207,8 +226,7 @@ def test_parser_never_raises_on_placeholder_like_text(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.from_regex(r"\A[a-z_]{1,8}(\.[a-z0-9_-]{1,8}){0,3}\Z"),
-       st.sampled_from(sorted(CASTS)))
+@given(st.from_regex(r"\A[a-z_]{1,8}(\.[a-z0-9_-]{1,8}){0,3}\Z"), st.sampled_from(sorted(CASTS)))
 def test_a_well_formed_placeholder_round_trips(path: str, cast: str) -> None:
     holder = _one(f"{{{{{path}:{cast}}}}}")
     assert holder.alternatives == (Alternative(path, (cast,)),)

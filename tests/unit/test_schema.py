@@ -65,14 +65,34 @@ def test_every_property_has_a_description() -> None:
     schema = job_schema()
     top = schema["properties"]
     assert set(top) == {
-        "integration_name", "label", "description", "default_runtime_version", "environments",
-        "protected", "args_schema", "args_validation", "mutex_key", "state_key", "resources",
+        "integration_name",
+        "label",
+        "description",
+        "default_runtime_version",
+        "environments",
+        "protected",
+        "args_schema",
+        "args_validation",
+        "mutex_key",
+        "state_key",
+        "resources",
     }
     maps = {"$": top, **{name: d["properties"] for name, d in schema["$defs"].items()}}
     assert set(maps["resource"]) == {
-        "resource", "method", "id", "query", "loop_on", "depends_on", "persist"}
-    undescribed = [f"{where}.{name}" for where, props in maps.items()
-                   for name, prop in props.items() if not prop.get("description")]
+        "resource",
+        "method",
+        "id",
+        "query",
+        "loop_on",
+        "depends_on",
+        "persist",
+    }
+    undescribed = [
+        f"{where}.{name}"
+        for where, props in maps.items()
+        for name, prop in props.items()
+        if not prop.get("description")
+    ]
     assert undescribed == []
     assert all(d.get("description") for d in schema["$defs"].values())
 
@@ -86,11 +106,12 @@ def test_design_example_is_valid_both_ways() -> None:
 @pytest.mark.parametrize(
     ("change", "valid"),
     [
-        ({"default_runtime_version": 4, "resources": [{"type": "request", "name": "n", "x": 1}]},
-         True),
+        (
+            {"default_runtime_version": 4, "resources": [{"type": "request", "name": "n", "x": 1}]},
+            True,
+        ),
         ({"default_runtime_version": 4.0, "resources": [{"type": "spool", "name": "s"}]}, True),
-        ({"default_runtime_version": 4, "resources": [{"resource": "a", "method": "list"}]},
-         False),
+        ({"default_runtime_version": 4, "resources": [{"resource": "a", "method": "list"}]}, False),
         ({"default_runtime_version": 3, "resources": [{"type": "request", "name": "n"}]}, False),
         ({"default_runtime_version": True}, False),
         ({"default_runtime_version": 3.0}, True),
@@ -106,18 +127,29 @@ def test_design_example_is_valid_both_ways() -> None:
         ({"extra": 1}, False),
     ],
 )
-def test_fast_check_agrees_with_jsonschema_on_edge_cases(change: dict[str, Any],
-                                                         valid: bool) -> None:
+def test_fast_check_agrees_with_jsonschema_on_edge_cases(
+    change: dict[str, Any], valid: bool
+) -> None:
     data = {**yaml.safe_load(DESIGN_EXAMPLE), **change}
     assert validator().is_valid(data) is valid
     assert is_surely_valid(data) is valid
 
 
-_scalars = st.one_of(st.none(), st.booleans(), st.integers(-2, 6), st.floats(allow_nan=False),
-                     st.sampled_from(["", "list", "a/b", "staging", "request", "x"]))
-_json = st.recursive(_scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["a", "type", "b"]), inner,
-                                                  max_size=3)), max_leaves=6)
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 6),
+    st.floats(allow_nan=False),
+    st.sampled_from(["", "list", "a/b", "staging", "request", "x"]),
+)
+_json = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from(["a", "type", "b"]), inner, max_size=3),
+    ),
+    max_leaves=6,
+)
 _text = st.sampled_from(["list", "ticketing/tickets", "staging", "production", "x"])
 
 
@@ -128,24 +160,33 @@ def _mostly(good: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 
 _resource = st.fixed_dictionaries(
     {"resource": _mostly(_text), "method": _mostly(_text)},
-    optional={"id": _mostly(st.one_of(_text, st.integers())),
-              "query": _mostly(st.dictionaries(_text, _json, max_size=3)),
-              "loop_on": _mostly(_text), "depends_on": _mostly(_text),
-              "persist": _mostly(st.booleans())})
+    optional={
+        "id": _mostly(st.one_of(_text, st.integers())),
+        "query": _mostly(st.dictionaries(_text, _json, max_size=3)),
+        "loop_on": _mostly(_text),
+        "depends_on": _mostly(_text),
+        "persist": _mostly(st.booleans()),
+    },
+)
 _node = st.fixed_dictionaries(
     {"name": _mostly(_text), "type": _mostly(st.sampled_from(["request", "spool", "event"]))},
-    optional={"depends_on": _mostly(_text), "run_if": _mostly(_text), "anything": _json})
+    optional={"depends_on": _mostly(_text), "run_if": _mostly(_text), "anything": _json},
+)
 _document = st.fixed_dictionaries(
     {"resources": _mostly(st.lists(st.one_of(_resource, _node), min_size=1, max_size=3))},
-    optional={"label": _mostly(_text), "integration_name": _mostly(_text),
-              "description": _mostly(_text),
-              "default_runtime_version": _mostly(st.integers(1, 4)),
-              "environments": _mostly(st.lists(_text, max_size=3)),
-              "protected": _mostly(st.booleans()),
-              "args_schema": _mostly(st.one_of(st.none(), st.dictionaries(_text, _json))),
-              "args_validation": _mostly(st.one_of(st.none(), _text)),
-              "mutex_key": _mostly(st.one_of(st.none(), _text)),
-              "state_key": _mostly(st.one_of(st.none(), _text))})
+    optional={
+        "label": _mostly(_text),
+        "integration_name": _mostly(_text),
+        "description": _mostly(_text),
+        "default_runtime_version": _mostly(st.integers(1, 4)),
+        "environments": _mostly(st.lists(_text, max_size=3)),
+        "protected": _mostly(st.booleans()),
+        "args_schema": _mostly(st.one_of(st.none(), st.dictionaries(_text, _json))),
+        "args_validation": _mostly(st.one_of(st.none(), _text)),
+        "mutex_key": _mostly(st.one_of(st.none(), _text)),
+        "state_key": _mostly(st.one_of(st.none(), _text)),
+    },
+)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -22,8 +22,17 @@ from syncctl.rules._memo import per_document
 # may read every argument.
 _JSONATA_ARG = re.compile(r"(?<![\w$.])args\s*\.\s*(?:`([^`]+)`|([A-Za-z0-9_\-]+))")
 _KEYWORDS = frozenset(
-    {"type", "properties", "required", "description", "additionalProperties", "$ref", "default",
-     "title", "$schema"}
+    {
+        "type",
+        "properties",
+        "required",
+        "description",
+        "additionalProperties",
+        "$ref",
+        "default",
+        "title",
+        "$schema",
+    }
 )
 _JSONATA_WHOLE = re.compile(r"(?<![\w$.])args\b(?!\s*\.)")
 
@@ -59,8 +68,11 @@ def declared_args(doc: Document) -> Declared | None:
             properties = {}
         if not isinstance(properties, dict):
             return None
-        return Declared(properties, ("args_schema", "properties"),
-                        open=schema.get("additionalProperties") is True)
+        return Declared(
+            properties,
+            ("args_schema", "properties"),
+            open=schema.get("additionalProperties") is True,
+        )
     # the flat map; a schema keyword with a plain value (``required: [..]``, ``type: array``) is
     # a dialect mistake (SJ401), not an argument
     flat = {k: v for k, v in schema.items() if isinstance(v, dict) or k not in _KEYWORDS}

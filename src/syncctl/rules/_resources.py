@@ -31,7 +31,8 @@ def _entry(index: int, fields: Mapping[str, Any]) -> Entry:
     resource, method = fields.get("resource"), fields.get("method")
     parent = fields.get("depends_on")
     return Entry(
-        index, fields,
+        index,
+        fields,
         resource if isinstance(resource, str) else None,
         method if isinstance(method, str) else None,
         parent if isinstance(parent, str) else None,
@@ -78,13 +79,14 @@ class Graph:
             walk: list[Entry] = []
             position: dict[int, int] = {}
             current: Entry | None = start
-            while current is not None and current.index not in done \
-                    and current.index not in position:
+            while (
+                current is not None and current.index not in done and current.index not in position
+            ):
                 position[current.index] = len(walk)
                 walk.append(current)
                 current = self.parent(current)
             if current is not None and current.index in position:
-                cycle = walk[position[current.index]:]
+                cycle = walk[position[current.index] :]
                 first = min(range(len(cycle)), key=lambda i: cycle[i].index)
                 found.append(tuple(cycle[first:] + cycle[:first]))
             done.update(position)

@@ -44,8 +44,13 @@ class Sites:
         resources, or ``other`` for every other root), in document order."""
         for site in self.sites:
             parsed = site.parsed
-            group = (parsed.reads_args if root == "args" else
-                     parsed.reads_resources if root == "resources" else parsed.reads_other)
+            group = (
+                parsed.reads_args
+                if root == "args"
+                else parsed.reads_resources
+                if root == "resources"
+                else parsed.reads_other
+            )
             for holder, query in group:
                 yield site, holder, query
 

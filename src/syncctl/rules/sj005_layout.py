@@ -37,11 +37,15 @@ def check_layout(ctx: FileContext) -> Iterable[Finding]:
     data = job.data
     declared = data.get("integration_name") if data is not None else None
     if isinstance(declared, str) and declared != folder:
-        return (ctx.finding(
-            RULE, ("integration_name",),
-            f"integration_name {declared!r} does not match the folder {folder!r}",
-            hint=f"set integration_name: {folder}, or move the file to the folder "
-                 f"{declared or '<integration>'}/"),)
+        return (
+            ctx.finding(
+                RULE,
+                ("integration_name",),
+                f"integration_name {declared!r} does not match the folder {folder!r}",
+                hint=f"set integration_name: {folder}, or move the file to the folder "
+                f"{declared or '<integration>'}/",
+            ),
+        )
     return ()
 
 
@@ -49,22 +53,36 @@ def _layout_problem(job: JobFile, jobs: str) -> tuple[str, str] | None:
     layout = job.layout
     if not job.path.name.endswith(SUFFIX):
         suffix = job.path.suffix or "no extension"
-        hint = f"rename it to {job.path.stem}{SUFFIX}" if job.path.suffix == ".yml" else (
-            "only .yaml files belong in the jobs folder")
+        hint = (
+            f"rename it to {job.path.stem}{SUFFIX}"
+            if job.path.suffix == ".yml"
+            else ("only .yaml files belong in the jobs folder")
+        )
         return f"job files end in .yaml (this one: {suffix})", hint
     if layout is None:
-        return f"file is outside the jobs folder ({jobs}/); {_SHAPE}", \
-            f"move it to {jobs}/<integration>/{job.path.name}"
+        return (
+            f"file is outside the jobs folder ({jobs}/); {_SHAPE}",
+            f"move it to {jobs}/<integration>/{job.path.name}",
+        )
     if len(layout) == 1:
-        return f"file is directly in {jobs}/; {_SHAPE}", \
-            f"move it into an integration folder: {jobs}/<integration>/{layout[0]}"
+        return (
+            f"file is directly in {jobs}/; {_SHAPE}",
+            f"move it into an integration folder: {jobs}/<integration>/{layout[0]}",
+        )
     if len(layout) > 2:
-        return f"file is nested too deep ({jobs}/{'/'.join(layout)}); {_SHAPE}", \
-            f"move it to {jobs}/{layout[0]}/{layout[-1]}"
+        return (
+            f"file is nested too deep ({jobs}/{'/'.join(layout)}); {_SHAPE}",
+            f"move it to {jobs}/{layout[0]}/{layout[-1]}",
+        )
     folder, stem = layout[0], layout[1].removesuffix(SUFFIX)
-    bad = [f"{what} {name!r}" for what, name in (("folder", folder), ("job name", stem))
-           if not NAME.match(name)]
+    bad = [
+        f"{what} {name!r}"
+        for what, name in (("folder", folder), ("job name", stem))
+        if not NAME.match(name)
+    ]
     if bad:
-        return (f"{' and '.join(bad)} must match ^[a-z0-9][a-z0-9_-]*$",
-                "use lower-case letters, digits, '-' and '_' (not first)")
+        return (
+            f"{' and '.join(bad)} must match ^[a-z0-9][a-z0-9_-]*$",
+            "use lower-case letters, digits, '-' and '_' (not first)",
+        )
     return None

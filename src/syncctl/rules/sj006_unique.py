@@ -43,9 +43,15 @@ def check_unique(ctx: ProjectContext) -> Iterable[Finding]:
         if len(jobs) > 1:
             for job in jobs:
                 named = ", ".join(o.rel for o in jobs if o is not job)
-                findings.append(_at_label(ctx, job, f"job key {job.key!r} is also claimed by "
-                                          f"{named} (keys are compared ignoring case)",
-                                          "rename one of the files"))
+                findings.append(
+                    _at_label(
+                        ctx,
+                        job,
+                        f"job key {job.key!r} is also claimed by "
+                        f"{named} (keys are compared ignoring case)",
+                        "rename one of the files",
+                    )
+                )
     clashes: dict[int, tuple[JobFile, dict[str, list[str]]]] = {}
     for (env, _text), jobs in by_label.items():
         if len(jobs) < 2:
@@ -58,10 +64,14 @@ def check_unique(ctx: ProjectContext) -> Iterable[Finding]:
                 entry.setdefault(other.rel, []).append(env)
     for job, sharing in clashes.values():
         label = _label(job.data or {}, job.key)
-        named = "; ".join(f"{rel} (in {', '.join(sorted(set(envs)))})"
-                          for rel, envs in sorted(sharing.items()))
-        findings.append(_at_label(ctx, job, f"label {label!r} is also used by {named}",
-                                  "give each job its own label"))
+        named = "; ".join(
+            f"{rel} (in {', '.join(sorted(set(envs)))})" for rel, envs in sorted(sharing.items())
+        )
+        findings.append(
+            _at_label(
+                ctx, job, f"label {label!r} is also used by {named}", "give each job its own label"
+            )
+        )
     return findings
 
 

@@ -47,9 +47,18 @@ def check_schema(ctx: FileContext) -> Iterable[Finding]:
         return ()  # unreadable: the loader's SJ001 says why
     kind = _kind(data)
     shown = "empty" if data is None else f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
-    return (Finding(job.rel, 1, 1, RULE.id, RULE.severity,
-                    f"a job file must be a mapping (this one is {shown})", "$",
-                    "start from: label, default_runtime_version and a resources list"),)
+    return (
+        Finding(
+            job.rel,
+            1,
+            1,
+            RULE.id,
+            RULE.severity,
+            f"a job file must be a mapping (this one is {shown})",
+            "$",
+            "start from: label, default_runtime_version and a resources list",
+        ),
+    )
 
 
 def _findings(ctx: FileContext, data: dict[str, Any]) -> list[Finding]:
@@ -87,8 +96,9 @@ def _in(path: Sequence[str | int]) -> str:
     return f"in {_where(path)}" if path else "at the top level"
 
 
-def _unknown_keys(ctx: FileContext, error: ValidationError,
-                  typos: dict[JsonPath, set[str]]) -> Iterator[Finding]:
+def _unknown_keys(
+    ctx: FileContext, error: ValidationError, typos: dict[JsonPath, set[str]]
+) -> Iterator[Finding]:
     path = tuple(error.absolute_path)
     instance = error.instance if isinstance(error.instance, dict) else {}
     known = sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
@@ -106,8 +116,9 @@ def _unknown_keys(ctx: FileContext, error: ValidationError,
         yield ctx.finding(RULE, (*path, key), message, key=True, hint=hint)
 
 
-def _missing_keys(ctx: FileContext, error: ValidationError,
-                  typos: dict[JsonPath, set[str]]) -> Iterator[Finding]:
+def _missing_keys(
+    ctx: FileContext, error: ValidationError, typos: dict[JsonPath, set[str]]
+) -> Iterator[Finding]:
     path = tuple(error.absolute_path)
     if not isinstance(error.instance, dict):  # pragma: no cover - jsonschema checks objects only
         return

@@ -24,5 +24,8 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         others = [r for r in graph.by_resource if r != entry.resource]
         hint = did_you_mean(target, others) or f"resources of this job: {listing(others)}"
         yield ctx.finding(
-            RULE, ("resources", entry.index, "depends_on"),
-            f"depends_on {target!r} names no resource of this job", hint=hint)
+            RULE,
+            ("resources", entry.index, "depends_on"),
+            f"depends_on {target!r} names no resource of this job",
+            hint=hint,
+        )

@@ -25,6 +25,8 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             continue
         where = ", ".join(f"resources[{i}]" for i in matches)
         yield ctx.finding(
-            RULE, ("resources", entry.index, "depends_on"),
+            RULE,
+            ("resources", entry.index, "depends_on"),
             f"depends_on {target!r} is ambiguous: {where} all have resource {target!r}",
-            hint="keep one entry per resource value, or merge the duplicates")
+            hint="keep one entry per resource value, or merge the duplicates",
+        )

@@ -25,6 +25,8 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         shown = " -> ".join([*names, names[0]])
         what = "depends on itself" if len(cycle) == 1 else "is part of a dependency cycle"
         yield ctx.finding(
-            RULE, ("resources", cycle[0].index, "depends_on"),
+            RULE,
+            ("resources", cycle[0].index, "depends_on"),
             f"resource {names[0]!r} {what}: {shown}",
-            hint="a parent must not depend on its own children; remove one depends_on")
+            hint="a parent must not depend on its own children; remove one depends_on",
+        )

@@ -25,7 +25,9 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         if earlier == entry.index:
             continue
         yield ctx.finding(
-            RULE, ("resources", entry.index, "resource"),
+            RULE,
+            ("resources", entry.index, "resource"),
             f"resource {resource!r} with method {method!r} is listed again "
             f"(first at resources[{earlier}])",
-            hint="both entries write to the same resources context; merge them into one")
+            hint="both entries write to the same resources context; merge them into one",
+        )

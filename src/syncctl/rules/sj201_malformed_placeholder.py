@@ -27,5 +27,5 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         for problem in site.parsed.problems:
             raw = problem.raw if len(problem.raw) <= _SHOWN else problem.raw[:_SHOWN] + "…"
             yield ctx.finding(
-                RULE, site.path, f"malformed placeholder {raw!r}: {problem.reason}",
-                hint=_HINT)
+                RULE, site.path, f"malformed placeholder {raw!r}: {problem.reason}", hint=_HINT
+            )

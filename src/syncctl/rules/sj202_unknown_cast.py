@@ -30,8 +30,10 @@ def _unknown(holder: Placeholder) -> Iterator[tuple[str, str]]:
         if cast.strip() in CASTS:
             hint = "remove the space: the runtime does not trim the cast of a default"
         else:
-            hint = ("in a default, ':' followed by a letter, digit or space starts a cast "
-                    f"(a time or a port in a default breaks it); allowed casts: {_ALLOWED}")
+            hint = (
+                "in a default, ':' followed by a letter, digit or space starts a cast "
+                f"(a time or a port in a default breaks it); allowed casts: {_ALLOWED}"
+            )
         yield cast, hint
 
 
@@ -45,4 +47,5 @@ def check(ctx: FileContext) -> Iterator[Finding]:
                     continue
                 seen.add(cast)
                 yield ctx.finding(
-                    RULE, site.path, f"unknown cast {cast!r} in {holder.raw}", hint=hint)
+                    RULE, site.path, f"unknown cast {cast!r} in {holder.raw}", hint=hint
+                )

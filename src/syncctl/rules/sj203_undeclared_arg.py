@@ -31,8 +31,11 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             continue
         seen.add((site.path, name))
         hint = did_you_mean(name, declared.properties) or (
-            f"declare it in args_schema.properties: {name}: {{type: string}}")
+            f"declare it in args_schema.properties: {name}: {{type: string}}"
+        )
         yield ctx.finding(
-            RULE, site.path,
+            RULE,
+            site.path,
             f"argument {name!r} used in {holder.raw} is not declared in args_schema",
-            hint=hint)
+            hint=hint,
+        )

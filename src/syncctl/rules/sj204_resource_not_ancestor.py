@@ -45,8 +45,10 @@ def _hint(name: str, entry: Entry, graph: Graph, ancestors: frozenset[str]) -> s
         return f"no resource {name!r} in this job; depends_on ancestors: {chain}"
     if entry.depends_on is None:
         return f"add depends_on: {name} to this entry"
-    return (f"only the depends_on chain is readable here: {listing(sorted(ancestors))}; "
-            f"point depends_on at {name!r} or one of its children")
+    return (
+        f"only the depends_on chain is readable here: {listing(sorted(ancestors))}; "
+        f"point depends_on at {name!r} or one of its children"
+    )
 
 
 @file_rule(RULE)
@@ -71,7 +73,9 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             continue
         seen.add((site.path, name))
         yield ctx.finding(
-            RULE, site.path,
+            RULE,
+            site.path,
             f"{holder.raw} reads resource {name!r}, which is not a depends_on "
             f"ancestor of this entry",
-            hint=_hint(name, entry, graph, ancestors))
+            hint=_hint(name, entry, graph, ancestors),
+        )

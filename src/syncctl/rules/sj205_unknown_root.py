@@ -30,7 +30,9 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             continue
         seen.add((site.path, root))
         yield ctx.finding(
-            RULE, site.path,
+            RULE,
+            site.path,
             f"unknown placeholder root {root!r} in {holder.raw} "
             f"(known: {', '.join(KNOWN_ROOTS)}); it is left unsubstituted",
-            hint=did_you_mean(root, KNOWN_ROOTS))
+            hint=did_you_mean(root, KNOWN_ROOTS),
+        )

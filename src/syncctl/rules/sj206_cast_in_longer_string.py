@@ -27,11 +27,18 @@ def check(ctx: FileContext) -> Iterator[Finding]:
                     continue
                 seen.add(cast)
                 if cast == "null":
-                    message = (f"cast ':null' in {holder.raw} inside a longer string turns "
-                               "every value into the text 'null'")
+                    message = (
+                        f"cast ':null' in {holder.raw} inside a longer string turns "
+                        "every value into the text 'null'"
+                    )
                 else:
-                    message = (f"cast ':{cast}' in {holder.raw} has no effect inside a longer "
-                               "string (the result is text)")
+                    message = (
+                        f"cast ':{cast}' in {holder.raw} has no effect inside a longer "
+                        "string (the result is text)"
+                    )
                 yield ctx.finding(
-                    RULE, site.path, message,
-                    hint="make the placeholder the whole value, or drop the cast")
+                    RULE,
+                    site.path,
+                    message,
+                    hint="make the placeholder the whole value, or drop the cast",
+                )

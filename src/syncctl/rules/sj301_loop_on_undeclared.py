@@ -31,13 +31,19 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         loop = loop_on_arg(value)
         if loop is None:
             yield ctx.finding(
-                RULE, path, f"loop_on {value!r} does not name an argument",
-                hint="name an array argument: loop_on: args.user_ids")
+                RULE,
+                path,
+                f"loop_on {value!r} does not name an argument",
+                hint="name an array argument: loop_on: args.user_ids",
+            )
         elif loop.name not in declared and not declared.open:
             hint = did_you_mean(loop.name, declared.properties) or (
                 f"declared arguments: {listing(declared.properties)}; declare "
-                f"{loop.name}: {{type: array, required: true}} in args_schema")
+                f"{loop.name}: {{type: array, required: true}} in args_schema"
+            )
             yield ctx.finding(
-                RULE, path,
+                RULE,
+                path,
                 f"loop_on names argument {loop.name!r}, which args_schema does not declare",
-                hint=hint)
+                hint=hint,
+            )

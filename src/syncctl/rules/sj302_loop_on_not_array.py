@@ -31,6 +31,8 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         kind = prop.get("type") if isinstance(prop, dict) else None
         said = f"declared as type {kind!r}" if kind is not None else "declared without a type"
         yield ctx.finding(
-            RULE, ("resources", entry.index, "loop_on"),
+            RULE,
+            ("resources", entry.index, "loop_on"),
             f"loop_on names argument {loop.name!r}, {said}: loop_on needs an array",
-            hint=f"declare {loop.name} with type: array in args_schema")
+            hint=f"declare {loop.name} with type: array in args_schema",
+        )

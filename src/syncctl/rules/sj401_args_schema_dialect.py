@@ -18,7 +18,8 @@ from syncctl.findings import Finding, JsonPath, Severity
 from syncctl.rules.base import FileContext, RuleInfo, file_rule
 
 RULE = RuleInfo(
-    "SJ401", Severity.ERROR,
+    "SJ401",
+    Severity.ERROR,
     "args_schema not in the Truto dialect (e.g. required: [..] array; wrong top-level shape)",
 )
 
@@ -40,33 +41,48 @@ def _is_wrapped(schema: dict[str, Any]) -> bool:
     """The ``{type: object, properties: …}`` shape (an argument named type is a mapping)."""
     kind = schema.get("type")
     return isinstance(kind, str) or (
-        "type" not in schema and "properties" in schema
-        and not _is_property(schema["properties"]))
+        "type" not in schema and "properties" in schema and not _is_property(schema["properties"])
+    )
 
 
 def _is_property(value: Any) -> bool:
-    return isinstance(value, dict) and ("type" in value or "required" in value) \
+    return (
+        isinstance(value, dict)
+        and ("type" in value or "required" in value)
         and not isinstance(value.get("properties"), dict)
+    )
 
 
 def _check(ctx: FileContext, schema: dict[str, Any]) -> Iterator[Finding]:
     if _is_wrapped(schema):
         kind = schema.get("type")
         if kind is None:
-            yield ctx.finding(RULE, (*_ROOT, "properties"), "args_schema has properties but no "
-                              "type: object", key=True, hint="add type: object beside properties")
+            yield ctx.finding(
+                RULE,
+                (*_ROOT, "properties"),
+                "args_schema has properties but no type: object",
+                key=True,
+                hint="add type: object beside properties",
+            )
         elif kind != "object":
-            yield ctx.finding(RULE, (*_ROOT, "type"), f"args_schema type is {kind!r}; Truto "
-                              "accepts only type: object at the top", hint="use type: object")
+            yield ctx.finding(
+                RULE,
+                (*_ROOT, "type"),
+                f"args_schema type is {kind!r}; Truto accepts only type: object at the top",
+                hint="use type: object",
+            )
         yield from _required_flag(ctx, schema, _ROOT, "args_schema")
         props = schema.get("properties")
         if props is not None:
             if isinstance(props, dict):
                 yield from _properties(ctx, props, (*_ROOT, "properties"), 0)
             else:
-                yield ctx.finding(RULE, (*_ROOT, "properties"), "args_schema properties must be "
-                                  "a mapping of argument name -> property",
-                                  hint="properties: {my_arg: {type: string, required: true}}")
+                yield ctx.finding(
+                    RULE,
+                    (*_ROOT, "properties"),
+                    "args_schema properties must be a mapping of argument name -> property",
+                    hint="properties: {my_arg: {type: string, required: true}}",
+                )
         return
     required = schema.get("required")
     if isinstance(required, list):
@@ -75,15 +91,19 @@ def _check(ctx: FileContext, schema: dict[str, Any]) -> Iterator[Finding]:
     yield from _properties(ctx, schema, _ROOT, 0)
 
 
-def _properties(ctx: FileContext, props: dict[str, Any], path: JsonPath,
-                depth: int) -> Iterator[Finding]:
+def _properties(
+    ctx: FileContext, props: dict[str, Any], path: JsonPath, depth: int
+) -> Iterator[Finding]:
     for name, prop in props.items():
         where = (*path, name)
         if not isinstance(prop, dict):
             yield ctx.finding(
-                RULE, where, f"argument {name!r} must be a mapping of keywords "
+                RULE,
+                where,
+                f"argument {name!r} must be a mapping of keywords "
                 "(type, description, required, format), not a single value",
-                hint=f"{name}: {{type: {prop if isinstance(prop, str) else 'string'}}}")
+                hint=f"{name}: {{type: {prop if isinstance(prop, str) else 'string'}}}",
+            )
             continue
         yield from _required_flag(ctx, prop, where, f"argument {name!r}")
         nested = prop.get("properties")
@@ -91,18 +111,28 @@ def _properties(ctx: FileContext, props: dict[str, Any], path: JsonPath,
             yield from _properties(ctx, nested, (*where, "properties"), depth + 1)
 
 
-def _required_flag(ctx: FileContext, schema: dict[str, Any], path: JsonPath,
-                   what: str) -> Iterator[Finding]:
+def _required_flag(
+    ctx: FileContext, schema: dict[str, Any], path: JsonPath, what: str
+) -> Iterator[Finding]:
     if "required" not in schema:
         return
     value = schema["required"]
     if isinstance(value, list):
         yield _required_list(ctx, (*path, "required"), what)
     elif not isinstance(value, bool):
-        yield ctx.finding(RULE, (*path, "required"), f"{what}: required must be true or false, "
-                          f"not {value!r}", hint="required: true")
+        yield ctx.finding(
+            RULE,
+            (*path, "required"),
+            f"{what}: required must be true or false, not {value!r}",
+            hint="required: true",
+        )
 
 
 def _required_list(ctx: FileContext, path: JsonPath, what: str) -> Finding:
-    return ctx.finding(RULE, path, f"{what}: required: [..] lists are not Truto's dialect; "
-                       "required is a boolean on each property", hint=_LIST_HINT)
+    return ctx.finding(
+        RULE,
+        path,
+        f"{what}: required: [..] lists are not Truto's dialect; "
+        "required is a boolean on each property",
+        hint=_LIST_HINT,
+    )

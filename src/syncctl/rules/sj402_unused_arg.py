@@ -59,6 +59,9 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         if name in used:
             continue
         yield ctx.finding(
-            RULE, declared.path_of(name), f"argument {name!r} is declared but never used",
+            RULE,
+            declared.path_of(name),
+            f"argument {name!r} is declared but never used",
             key=True,
-            hint=f'use it (e.g. "{{{{args.{name}}}}}") or remove it from args_schema')
+            hint=f'use it (e.g. "{{{{args.{name}}}}}") or remove it from args_schema',
+        )

@@ -25,14 +25,24 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         path = ("resources", entry.index, "method")
         if method not in KNOWN_METHODS:
             hint = did_you_mean(method, KNOWN_METHODS) or (
-                "integration-specific methods exist; check the integration supports it")
+                "integration-specific methods exist; check the integration supports it"
+            )
             yield ctx.finding(
-                RULE, path,
-                f"unknown method {method!r} (known: {', '.join(KNOWN_METHODS)})", hint=hint)
+                RULE,
+                path,
+                f"unknown method {method!r} (known: {', '.join(KNOWN_METHODS)})",
+                hint=hint,
+            )
             continue
         record_id = entry.fields.get("id")
-        if method == "get" and (record_id is None or record_id == ""
-                                or (isinstance(record_id, str) and not record_id.strip())):
+        if method == "get" and (
+            record_id is None
+            or record_id == ""
+            or (isinstance(record_id, str) and not record_id.strip())
+        ):
             yield ctx.finding(
-                RULE, path, "method 'get' fetches one record but this entry has no id",
-                hint='add id: "{{args.record_id}}", or use method: list')
+                RULE,
+                path,
+                "method 'get' fetches one record but this entry has no id",
+                hint='add id: "{{args.record_id}}", or use method: list',
+            )

@@ -27,8 +27,15 @@ RULE = RuleInfo(
     "a literal secret in the file (token-like value, key named token/secret/password/api_key)",
 )
 
-_SECRET_NAMES = ("token", "secret", "password", "api_key", "apikey", "access_token",
-                 "client_secret")
+_SECRET_NAMES = (
+    "token",
+    "secret",
+    "password",
+    "api_key",
+    "apikey",
+    "access_token",
+    "client_secret",
+)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SHAPES = re.compile(
     r"(?P<stripe>\b[rs]k_(?:live|test)_[0-9A-Za-z]{10,})"
@@ -50,14 +57,36 @@ _SHAPE_NAMES = {
     "bearer": "a bearer token",
     "pem": "a private key",
 }
-_HINT = ('never commit credentials: pass them as run arguments ("{{args.api_key}}") or keep them '
-         "in the integration's settings, and rotate the exposed secret")
+_HINT = (
+    'never commit credentials: pass them as run arguments ("{{args.api_key}}") or keep them '
+    "in the integration's settings, and rotate the exposed secret"
+)
 
 
 # Cheap prefilter: a document whose text (lowered) holds none of these cannot hold a finding.
-_NEEDLES = ("token", "secret", "password", "api_key", "apikey", "api-key", "k_live_", "k_test_",
-            "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "akia", "asia", "aiza",
-            "eyj", "earer", "private key")
+_NEEDLES = (
+    "token",
+    "secret",
+    "password",
+    "api_key",
+    "apikey",
+    "api-key",
+    "k_live_",
+    "k_test_",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "xox",
+    "akia",
+    "asia",
+    "aiza",
+    "eyj",
+    "earer",
+    "private key",
+)
 
 
 def _may_hold_secret(ctx: FileContext) -> bool:
@@ -92,8 +121,9 @@ def _literal(value: Any) -> str | None:
     return None
 
 
-def _walk(value: Any, path: list[PathPart], key: str | None,
-          out: list[tuple[tuple[PathPart, ...], str]]) -> None:
+def _walk(
+    value: Any, path: list[PathPart], key: str | None, out: list[tuple[tuple[PathPart, ...], str]]
+) -> None:
     if isinstance(value, dict):
         for child_key, child in value.items():
             path.append(child_key)

@@ -26,10 +26,17 @@ def check_environments(ctx: FileContext) -> Iterable[Finding]:
             continue  # wrong types and empty names are SJ010's
         known = sorted(configured)
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        hint = (f"did you mean {close[0]!r}?" if close
-                else f"define [tool.syncctl.environments.{name}] or remove it")
-        findings.append(ctx.finding(
-            RULE, ("environments", index),
-            f"environment {name!r} is not configured (configured: {', '.join(known)})",
-            hint=hint))
+        hint = (
+            f"did you mean {close[0]!r}?"
+            if close
+            else f"define [tool.syncctl.environments.{name}] or remove it"
+        )
+        findings.append(
+            ctx.finding(
+                RULE,
+                ("environments", index),
+                f"environment {name!r} is not configured (configured: {', '.join(known)})",
+                hint=hint,
+            )
+        )
     return findings

@@ -26,15 +26,21 @@ def test_well_placed_file_has_no_finding(tmp_path: Path) -> None:
     assert _sj005(tmp_path, "jobs/zendesk/tickets-2.yaml") == []
 
 
-@pytest.mark.parametrize(("rel", "start"), [
-    ("jobs/zendesk/tickets.yml", "job files end in .yaml (this one: .yml)"),
-    ("jobs/zendesk/tickets", "job files end in .yaml (this one: no extension)"),
-    ("jobs/tickets.yaml", "file is directly in jobs/"),
-    ("jobs/zendesk/old/tickets.yaml", "file is nested too deep (jobs/zendesk/old/tickets.yaml)"),
-    ("jobs/zen desk/tickets.yaml", "folder 'zen desk' must match"),
-    ("jobs/zendesk/-tickets.yaml", "job name '-tickets' must match"),
-    ("jobs/Zendesk/Tickets.yaml", "folder 'Zendesk' and job name 'Tickets' must match"),
-])
+@pytest.mark.parametrize(
+    ("rel", "start"),
+    [
+        ("jobs/zendesk/tickets.yml", "job files end in .yaml (this one: .yml)"),
+        ("jobs/zendesk/tickets", "job files end in .yaml (this one: no extension)"),
+        ("jobs/tickets.yaml", "file is directly in jobs/"),
+        (
+            "jobs/zendesk/old/tickets.yaml",
+            "file is nested too deep (jobs/zendesk/old/tickets.yaml)",
+        ),
+        ("jobs/zen desk/tickets.yaml", "folder 'zen desk' must match"),
+        ("jobs/zendesk/-tickets.yaml", "job name '-tickets' must match"),
+        ("jobs/Zendesk/Tickets.yaml", "folder 'Zendesk' and job name 'Tickets' must match"),
+    ],
+)
 def test_layout_problems_are_one_finding_at_1_1(tmp_path: Path, rel: str, start: str) -> None:
     found = _sj005(tmp_path, rel)
     assert [(f.file, f.line, f.column) for f in found] == [(rel, 1, 1)]

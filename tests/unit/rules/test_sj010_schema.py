@@ -23,21 +23,25 @@ def _sj010(tmp_path: Path, text: str, name: str = "tickets.yaml") -> list[Findin
 
 
 def test_clean_file_has_no_finding(tmp_path: Path) -> None:
-    assert _sj010(tmp_path, HEAD + "resources:\n  - resource: ticketing/tickets\n"
-                            "    method: list\n") == []
+    assert (
+        _sj010(tmp_path, HEAD + "resources:\n  - resource: ticketing/tickets\n    method: list\n")
+        == []
+    )
 
 
 def test_misspelt_key_is_one_finding_at_the_key_with_a_suggestion(tmp_path: Path) -> None:
-    found = _sj010(tmp_path, HEAD + "resources:\n  - resource: ticketing/tickets\n"
-                                    "    metod: list\n")
+    found = _sj010(
+        tmp_path, HEAD + "resources:\n  - resource: ticketing/tickets\n    metod: list\n"
+    )
     assert [(f.line, f.column, f.path) for f in found] == [(6, 5, "$.resources[0].metod")]
     assert found[0].message == "unknown key 'metod' in resources[0] (did you mean 'method'?)"
     assert found[0].hint == "rename it to method"
 
 
 def test_unrelated_unknown_key_lists_the_allowed_keys(tmp_path: Path) -> None:
-    found = _sj010(tmp_path, HEAD + "owner: data-team\nresources:\n"
-                                    "  - {resource: a, method: list}\n")
+    found = _sj010(
+        tmp_path, HEAD + "owner: data-team\nresources:\n  - {resource: a, method: list}\n"
+    )
     assert [(f.line, f.column) for f in found] == [(4, 1)]
     assert found[0].message == "unknown key 'owner' at the top level"
     assert found[0].hint is not None
@@ -57,17 +61,24 @@ def test_missing_resources_is_reported_at_1_1_even_after_comments(tmp_path: Path
 
 
 def test_nested_missing_key_is_placed_at_the_key_of_its_mapping(tmp_path: Path) -> None:
-    found = _sj010(tmp_path, HEAD + "resources:\n  - resource: ticketing/tickets\n"
-                                    "    method: list\n  - depends_on: ticketing/tickets\n"
-                                    "    resource: ticketing/comments\n")
+    found = _sj010(
+        tmp_path,
+        HEAD + "resources:\n  - resource: ticketing/tickets\n"
+        "    method: list\n  - depends_on: ticketing/tickets\n"
+        "    resource: ticketing/comments\n",
+    )
     assert [(f.line, f.column, f.path) for f in found] == [(7, 5, "$.resources[1]")]
 
 
 @pytest.mark.parametrize(
     ("snippet", "line", "column", "message"),
     [
-        ("default_runtime_version: five", 1, 26,
-         "default_runtime_version must be an integer, not the string 'five'"),
+        (
+            "default_runtime_version: five",
+            1,
+            26,
+            "default_runtime_version must be an integer, not the string 'five'",
+        ),
         ("default_runtime_version: 0", 1, 26, "default_runtime_version is 0; allowed: 1 to 4"),
         ("protected: 1", 1, 12, "protected must be true or false, not the integer 1"),
         ("label: null", 1, 8, "label must be a string, not null"),
@@ -84,27 +95,36 @@ def test_wrong_values_are_placed_at_the_value(
 
 
 def test_repeated_environment_is_placed_at_the_repeat(tmp_path: Path) -> None:
-    found = _sj010(tmp_path, HEAD + "environments: [local, other, local]\nresources:\n"
-                                    "  - {resource: a, method: list}\n")
+    found = _sj010(
+        tmp_path,
+        HEAD + "environments: [local, other, local]\nresources:\n  - {resource: a, method: list}\n",
+    )
     assert [(f.line, f.column, f.path) for f in found] == [(4, 30, "$.environments[2]")]
 
 
 def test_v4_nodes_are_accepted_loosely_but_need_a_known_type(tmp_path: Path) -> None:
-    text = ("label: x\ndefault_runtime_version: 4\nresources:\n"
-            "  - {type: request, name: a, resource: repos, method: list, anything: [1]}\n"
-            "  - {type: sink, name: b}\n")
+    text = (
+        "label: x\ndefault_runtime_version: 4\nresources:\n"
+        "  - {type: request, name: a, resource: repos, method: list, anything: [1]}\n"
+        "  - {type: sink, name: b}\n"
+    )
     found = _sj010(tmp_path, text)
     assert [(f.line, f.column) for f in found] == [(5, 12)]
     assert found[0].message.startswith("resources[1].type is 'sink'; allowed: request,")
     assert found[0].hint is None  # 'sink' is close to nothing
 
 
-@pytest.mark.parametrize(("text", "shown"), [
-    ("", "empty"), ("# only a comment\n", "empty"), ("- a\n- b\n", "a list"),
-    ("just text\n", "a string"), ("42\n", "an integer"),
-])
-def test_non_mapping_document_is_one_finding_at_1_1(tmp_path: Path, text: str,
-                                                    shown: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("", "empty"),
+        ("# only a comment\n", "empty"),
+        ("- a\n- b\n", "a list"),
+        ("just text\n", "a string"),
+        ("42\n", "an integer"),
+    ],
+)
+def test_non_mapping_document_is_one_finding_at_1_1(tmp_path: Path, text: str, shown: str) -> None:
     found = _sj010(tmp_path, text)
     assert [(f.line, f.column) for f in found] == [(1, 1)]
     assert found[0].message == f"a job file must be a mapping (this one is {shown})"

@@ -20,8 +20,12 @@ def _sj701(tmp_path: Path, environments: str) -> list[Finding]:
     (tmp_path / "syncctl.toml").write_text(TOML, encoding="utf-8")
     path = tmp_path / "jobs" / "zendesk" / "tickets.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("label: T\ndefault_runtime_version: 3\nenvironments: " + environments +
-                    "\nresources:\n  - {resource: a, method: list}\n", encoding="utf-8")
+    path.write_text(
+        "label: T\ndefault_runtime_version: 3\nenvironments: "
+        + environments
+        + "\nresources:\n  - {resource: a, method: list}\n",
+        encoding="utf-8",
+    )
     config = load_config(tmp_path / "syncctl.toml")
     return [f for f in validate_paths([config.jobs_dir], config).findings if f.rule == "SJ701"]
 
@@ -34,8 +38,9 @@ def test_configured_environments_are_fine(tmp_path: Path) -> None:
 def test_unknown_environment_is_placed_at_the_item_with_a_suggestion(tmp_path: Path) -> None:
     found = _sj701(tmp_path, "[staging, prodution]")
     assert [(f.line, f.column, f.path) for f in found] == [(3, 25, "$.environments[1]")]
-    assert found[0].message == ("environment 'prodution' is not configured "
-                                "(configured: production, staging)")
+    assert found[0].message == (
+        "environment 'prodution' is not configured (configured: production, staging)"
+    )
     assert found[0].hint == "did you mean 'production'?"
 
 

@@ -29,8 +29,7 @@ args_schema:
 """
 
 
-def run(rule: ModuleType, loop_on: str, schema: str = SCHEMA,
-        head: str = HEAD) -> list[Finding]:
+def run(rule: ModuleType, loop_on: str, schema: str = SCHEMA, head: str = HEAD) -> list[Finding]:
     body = schema + textwrap.dedent(f"""\
         resources:
           - resource: ticketing/users
@@ -43,23 +42,27 @@ def run(rule: ModuleType, loop_on: str, schema: str = SCHEMA,
     return list(rule.check(FileContext(job, default_config(Path("/nowhere")))))
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("user_ids", LoopOn("user_ids", (), "bare")),
-    ("args.user_ids", LoopOn("user_ids", (), "path")),
-    ("{{args.user_ids}}", LoopOn("user_ids", (), "placeholder")),
-    (" {{ args.user_ids }} ", LoopOn("user_ids", (), "placeholder")),
-    ("args.filters.ids", LoopOn("filters", ("ids",), "path")),
-    ("{{args}}", None),
-    ("{{resources.ticketing.tickets}}", None),
-    ("{{args.a}}-{{args.b}}", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("user_ids", LoopOn("user_ids", (), "bare")),
+        ("args.user_ids", LoopOn("user_ids", (), "path")),
+        ("{{args.user_ids}}", LoopOn("user_ids", (), "placeholder")),
+        (" {{ args.user_ids }} ", LoopOn("user_ids", (), "placeholder")),
+        ("args.filters.ids", LoopOn("filters", ("ids",), "path")),
+        ("{{args}}", None),
+        ("{{resources.ticketing.tickets}}", None),
+        ("{{args.a}}-{{args.b}}", None),
+        ("", None),
+    ],
+)
 def test_loop_on_spellings(value: str, expected: LoopOn | None) -> None:
     assert loop_on_arg(value) == expected
 
 
-@pytest.mark.parametrize("spelling", ["user_ids", "args.user_ids", '"{{args.user_ids}}"',
-                                      "args.nullable_ids"])
+@pytest.mark.parametrize(
+    "spelling", ["user_ids", "args.user_ids", '"{{args.user_ids}}"', "args.nullable_ids"]
+)
 def test_an_array_argument_in_any_spelling_passes(spelling: str) -> None:
     assert run(sj301_loop_on_undeclared, spelling) == []
     assert run(sj302_loop_on_not_array, spelling) == []
@@ -69,14 +72,16 @@ def test_sj301_undeclared_with_hint_and_exact_place() -> None:
     found = run(sj301_loop_on_undeclared, "args.user_idss")
     assert [(f.line, f.column, f.rule) for f in found] == [(15, 14, "SJ301")]
     assert found[0].message == (
-        "loop_on names argument 'user_idss', which args_schema does not declare")
+        "loop_on names argument 'user_idss', which args_schema does not declare"
+    )
     assert found[0].hint == "did you mean 'user_ids'?"
 
 
 def test_sj301_no_schema_means_nothing_is_declared() -> None:
     found = run(sj301_loop_on_undeclared, "user_ids", schema="args_schema: null\n")
     assert found[0].hint == (
-        "declared arguments: none; declare user_ids: {type: array, required: true} in args_schema")
+        "declared arguments: none; declare user_ids: {type: array, required: true} in args_schema"
+    )
 
 
 def test_sj301_a_placeholder_that_names_no_argument() -> None:
@@ -84,11 +89,14 @@ def test_sj301_a_placeholder_that_names_no_argument() -> None:
     assert found[0].message == "loop_on '{{resources.ticketing.tickets}}' does not name an argument"
 
 
-@pytest.mark.parametrize(("spelling", "said"), [
-    ("user_id", "declared as type 'string'"),
-    ('"{{args.filters}}"', "declared as type 'object'"),
-    ("untyped", "declared without a type"),
-])
+@pytest.mark.parametrize(
+    ("spelling", "said"),
+    [
+        ("user_id", "declared as type 'string'"),
+        ('"{{args.filters}}"', "declared as type 'object'"),
+        ("untyped", "declared without a type"),
+    ],
+)
 def test_sj302_not_an_array(spelling: str, said: str) -> None:
     found = run(sj302_loop_on_not_array, spelling)
     assert [(f.line, f.column) for f in found] == [(15, 14)]
@@ -111,10 +119,12 @@ def test_runtime_4_loop_on_is_a_context_path(rule: ModuleType) -> None:
 
 
 @pytest.mark.parametrize("rule", [sj301_loop_on_undeclared, sj302_loop_on_not_array])
-@pytest.mark.parametrize("schema", ["args_schema: [x]\n",
-                                    "args_schema: {type: object, properties: 3}\n"])
-def test_unknowable_declarations_are_left_to_the_dialect_rule(rule: ModuleType,
-                                                              schema: str) -> None:
+@pytest.mark.parametrize(
+    "schema", ["args_schema: [x]\n", "args_schema: {type: object, properties: 3}\n"]
+)
+def test_unknowable_declarations_are_left_to_the_dialect_rule(
+    rule: ModuleType, schema: str
+) -> None:
     assert run(rule, "user_ids", schema=schema) == []
 
 

@@ -53,7 +53,8 @@ def test_unused_arguments_are_reported_at_their_key() -> None:
 
 
 def test_flat_map_dialect_reports_at_the_top_level_key() -> None:
-    found = run("""\
+    found = run(
+        """\
         args_schema:
           integrated_account_id: {type: string, required: true}
           webhook_id: {type: string}
@@ -64,20 +65,26 @@ def test_flat_map_dialect_reports_at_the_top_level_key() -> None:
             name: d
             destination_type: webhook
             run_if: "$exists(args.webhook_id)"
-        """, "label: V4\ndefault_runtime_version: 4\n")
+        """,
+        "label: V4\ndefault_runtime_version: 4\n",
+    )
     assert found == []
-    found = run("""\
+    found = run(
+        """\
         args_schema:
           integrated_account_id: {type: string, required: true}
           webhook_id: {type: string}
         resources:
           - {type: request, name: r, resource: x, method: list}
-        """, "label: V4\ndefault_runtime_version: 4\n")
+        """,
+        "label: V4\ndefault_runtime_version: 4\n",
+    )
     assert [(f.line, f.column) for f in found] == [(4, 3), (5, 3)]
 
 
 def test_a_mention_in_args_validation_counts() -> None:
-    assert run("""\
+    assert (
+        run("""\
         args_schema:
           type: object
           properties:
@@ -86,15 +93,21 @@ def test_a_mention_in_args_validation_counts() -> None:
         args_validation: "$exists(args.since) and args.`odd-name` ? {'message': 'x'}"
         resources:
           - {resource: ats/candidates, method: list}
-        """) == []
+        """)
+        == []
+    )
 
 
-@pytest.mark.parametrize("usage", [
-    'args_validation: "$count($keys(args)) > 3"',
-    'mutex_key: "{{args:json}}"',
-])
+@pytest.mark.parametrize(
+    "usage",
+    [
+        'args_validation: "$count($keys(args)) > 3"',
+        'mutex_key: "{{args:json}}"',
+    ],
+)
 def test_a_read_of_every_argument_silences_the_rule(usage: str) -> None:
-    assert run(f"""\
+    assert (
+        run(f"""\
         args_schema:
           type: object
           properties:
@@ -102,26 +115,37 @@ def test_a_read_of_every_argument_silences_the_rule(usage: str) -> None:
         {usage}
         resources:
           - {{resource: ats/candidates, method: list}}
-        """) == []
+        """)
+        == []
+    )
 
 
-@pytest.mark.parametrize("schema", [
-    "args_schema: null",
-    "args_schema: [a]",
-    "args_schema: {type: object}",
-    "args_schema: {type: object, properties: [a]}",
-    "args_schema: {type: array, required: [a]}",
-])
+@pytest.mark.parametrize(
+    "schema",
+    [
+        "args_schema: null",
+        "args_schema: [a]",
+        "args_schema: {type: object}",
+        "args_schema: {type: object, properties: [a]}",
+        "args_schema: {type: array, required: [a]}",
+    ],
+)
 def test_nothing_or_unknowable_declared(schema: str) -> None:
-    assert run(f"""\
+    assert (
+        run(f"""\
         {schema}
         resources:
           - {{resource: ats/candidates, method: list}}
-        """) == []
+        """)
+        == []
+    )
 
 
 def test_jsonata_mentions() -> None:
     assert jsonata_mentions("args.a and args . b or args.`c-d` or $x.args.e or myargs.f") == {
-        "a", "b", "c-d"}
+        "a",
+        "b",
+        "c-d",
+    }
     assert jsonata_mentions("$keys(args)") is None
     assert jsonata_mentions("no arguments here") == set()

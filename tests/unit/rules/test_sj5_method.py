@@ -38,7 +38,8 @@ def test_get_without_an_id(record_id: str | None) -> None:
     extra = "" if record_id is None else f", id: {record_id}"
     found = run(f"resources:\n  - {{resource: crm/deals, method: get{extra}}}\n")
     assert [(f.line, f.column, f.message) for f in found] == [
-        (5, 35, "method 'get' fetches one record but this entry has no id")]
+        (5, 35, "method 'get' fetches one record but this entry has no id")
+    ]
 
 
 def test_unknown_methods_with_and_without_a_close_match() -> None:
@@ -55,16 +56,24 @@ def test_unknown_methods_with_and_without_a_close_match() -> None:
     assert "integration-specific" in str(found[1].hint)
 
 
-@pytest.mark.parametrize("body", [
-    "resources:\n  - {resource: crm/deals, method: 5}\n",
-    "resources:\n  - {resource: crm/deals, method: ''}\n",
-    "resources:\n  - {resource: crm/deals}\n",
-    "resources: {method: get}\n",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "resources:\n  - {resource: crm/deals, method: 5}\n",
+        "resources:\n  - {resource: crm/deals, method: ''}\n",
+        "resources:\n  - {resource: crm/deals}\n",
+        "resources: {method: get}\n",
+    ],
+)
 def test_wrong_shapes_are_left_to_the_schema_rule(body: str) -> None:
     assert run(body) == []
 
 
 def test_runtime_4_nodes_are_not_checked() -> None:
-    assert run("resources:\n  - {type: destination, name: d, method: uploadObject}\n",
-               "label: V4\ndefault_runtime_version: 4\n") == []
+    assert (
+        run(
+            "resources:\n  - {type: destination, name: d, method: uploadObject}\n",
+            "label: V4\ndefault_runtime_version: 4\n",
+        )
+        == []
+    )
