@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import importlib.util
 import io
 import json
 import logging
@@ -43,8 +42,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
+
+import gen_jobs  # this folder is sys.path[0] when one of its scripts runs
 
 HERE = Path(__file__).resolve().parent
 TOKEN = "bench-token"
@@ -57,17 +57,6 @@ _REQUEST = re.compile(r"^(?P<method>[A-Z]+) (?P<target>\S+) HTTP/[\d.]+ -> (?P<s
 # -- shared with apply_bench.py --------------------------------------------------------------
 
 
-def load_generator() -> ModuleType:
-    """benchmarks/gen_jobs.py as a module (the benchmarks folder is not a package)."""
-    spec = importlib.util.spec_from_file_location("gen_jobs", HERE / "gen_jobs.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["gen_jobs"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def make_corpus(out: Path, n: int, seed: int) -> list[Path]:
     """``n`` generated job files under ``out/jobs``, each targeting every environment.
 
@@ -75,7 +64,7 @@ def make_corpus(out: Path, n: int, seed: int) -> list[Path]:
     production); a benchmark of N desired jobs needs all N to target the benchmark environment,
     so that one optional line is dropped (the files stay valid: it defaults to every
     environment)."""
-    paths: list[Path] = load_generator().generate(out, n, seed)
+    paths: list[Path] = gen_jobs.generate(out, n, seed)
     for path in paths:
         text = path.read_text(encoding="utf-8")
         if "\nenvironments:" in text:

@@ -38,6 +38,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import gen_jobs  # this folder is sys.path[0] when one of its scripts runs
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SCHEMA = ROOT / "schemas" / "sync-job.schema.json"
@@ -119,16 +121,6 @@ def syncctl_argv(python: str) -> list[str]:
     return [str(script)] if script.is_file() else [python, "-m", "syncctl"]
 
 
-def load_generator() -> object:
-    spec = importlib.util.spec_from_file_location("gen_jobs", HERE / "gen_jobs.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["gen_jobs"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
@@ -199,9 +191,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def measure(args: argparse.Namespace, python: str, out: Path) -> int:
-    gen = load_generator()
     start = time.perf_counter()
-    paths: list[Path] = gen.generate(out, args.n, args.seed)  # type: ignore[attr-defined]
+    paths: list[Path] = gen_jobs.generate(out, args.n, args.seed)
     generated = time.perf_counter() - start
     jobs = out / "jobs"
     config = out / "syncctl.toml"
