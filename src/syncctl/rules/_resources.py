@@ -13,6 +13,7 @@ from typing import Any
 
 from syncctl.loader import Document
 from syncctl.rules._memo import per_document
+from syncctl.rules._runtime import is_runtime_v4, shape_mismatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,16 +95,12 @@ class Graph:
         return found
 
 
-def is_runtime_v4(data: Mapping[str, Any]) -> bool:
-    version = data.get("default_runtime_version")
-    return version == 4 and not isinstance(version, bool)
-
-
 @per_document
 def graph_of(doc: Document) -> Graph | None:
-    """The graph of a runtime 1-3 job, or ``None`` (runtime 4, no mapping, no resource list)."""
+    """The graph of a runtime 1-3 job, or ``None`` (runtime 4, no mapping, no resource list,
+    or entries of the runtime 4 shape: SJ809 reports those)."""
     data = doc.data
-    if not isinstance(data, dict) or is_runtime_v4(data):
+    if not isinstance(data, dict) or is_runtime_v4(data) or shape_mismatch(doc) is not None:
         return None
     resources = data.get("resources")
     if not isinstance(resources, list):

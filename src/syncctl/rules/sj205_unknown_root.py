@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from syncctl.findings import Finding, Severity
-from syncctl.rules._resources import is_runtime_v4
+from syncctl.rules._runtime import is_runtime_v4
 from syncctl.rules._sites import sites_of
 from syncctl.rules._suggest import did_you_mean
 from syncctl.rules.base import FileContext, RuleInfo, file_rule

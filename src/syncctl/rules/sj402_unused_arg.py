@@ -13,7 +13,7 @@ from typing import Any
 from syncctl.findings import Finding, Severity
 from syncctl.loader import iter_placeholder_strings
 from syncctl.rules._args import declared_args, jsonata_mentions, loop_on_arg
-from syncctl.rules._resources import is_runtime_v4
+from syncctl.rules._runtime import is_runtime_v4
 from syncctl.rules._sites import sites_of
 from syncctl.rules.base import FileContext, RuleInfo, file_rule
 
