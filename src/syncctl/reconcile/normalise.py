@@ -3,29 +3,43 @@
 Only the writable fields of a sync job take part (reference §2); read-only fields (id,
 environment_id, created_at, updated_at) and anything else the server adds are ignored. An
 absent field equals ``null``. A field the server fills in by default (``default_runtime_version``)
-is not compared when the file leaves it out, so there is no perpetual diff.
+is not compared when the file leaves it out, so there is no perpetual diff; it compares by number
+(``"4"`` equals ``4``: Truto's TypeScript SDK types it as a string).
+
+The ``resources`` list is diffed element by element: entries are matched by node name (runtime 4)
+or by ``resource`` (runtime 1-3), so one inserted node is one added element, one removed node one
+removed element, and a changed node descends into its fields. Each change inside the list names
+its element (``resources[2] list-comments``).
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from syncctl.findings import PathPart, format_path
 from syncctl.syncjob import WRITABLE_FIELDS
 
 PAYLOAD_FIELDS = WRITABLE_FIELDS
 SERVER_DEFAULTED = frozenset({"default_runtime_version"})
+ELEMENT_DIFFED = "resources"  # the list whose entries are matched by identity, not position
 
 Payload = dict[str, Any]
+Op = Literal["change", "add", "remove"]
 
 
 def normalise(job: Mapping[str, Any]) -> Payload:
-    """The writable fields of ``job``, every one present (absent -> None)."""
-    return {name: job.get(name) for name in PAYLOAD_FIELDS}
+    """The writable fields of ``job``, every one present (absent -> None); a runtime version
+    written as a string of digits reads as its number."""
+    payload = {name: job.get(name) for name in PAYLOAD_FIELDS}
+    version = payload["default_runtime_version"]
+    if isinstance(version, str) and version.strip().isdigit():
+        payload["default_runtime_version"] = int(version)
+    return payload
 
 
 def canonical_json(value: Any) -> str:
@@ -44,15 +58,42 @@ def fingerprint(live: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FieldChange:
-    """One difference between live and desired: ``path`` like ``$.resources[1].query.id``."""
+    """One difference between live and desired: ``path`` like ``$.resources[1].query.id``.
+
+    ``op`` is ``add`` or ``remove`` for a whole element of ``resources`` (``before`` or
+    ``after`` is then ``None``), else ``change``. ``element`` names the ``resources`` entry a
+    change is in or about, e.g. ``resources[2] list-comments`` (the desired index, or the live
+    one for a removed entry); ``None`` outside the list."""
 
     field: str
     path: str
     before: Any
     after: Any
+    op: Op = "change"
+    element: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "path": self.path, "before": self.before, "after": self.after}
+        return {
+            "field": self.field,
+            "path": self.path,
+            "before": self.before,
+            "after": self.after,
+            "op": self.op,
+            "element": self.element,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> FieldChange:
+        """Read ``to_dict`` back (a saved plan from before ``op``/``element`` reads as changes)."""
+        op = raw.get("op", "change")
+        return cls(
+            str(raw["field"]),
+            str(raw["path"]),
+            raw["before"],
+            raw["after"],
+            op if op in ("add", "remove") else "change",
+            raw.get("element"),
+        )
 
 
 def compared_fields(desired: Mapping[str, Any]) -> Iterator[str]:
@@ -67,8 +108,13 @@ def diff(desired: Mapping[str, Any], live: Mapping[str, Any]) -> tuple[FieldChan
     want, have = normalise(desired), normalise(live)
     changes: list[FieldChange] = []
     for name in compared_fields(want):
-        if want[name] != have[name]:
-            changes.extend(_walk(name, (name,), have[name], want[name]))
+        if want[name] == have[name]:
+            continue
+        before, after = have[name], want[name]
+        if name == ELEMENT_DIFFED and isinstance(before, list) and isinstance(after, list):
+            changes.extend(_elements(name, before, after))
+        else:
+            changes.extend(_walk(name, (name,), before, after))
     return tuple(changes)
 
 
@@ -91,3 +137,62 @@ def _walk(field: str, path: tuple[PathPart, ...], before: Any, after: Any) -> It
                 yield from _walk(field, (*path, index), old, new)
         return
     yield FieldChange(field, format_path(path), before, after)
+
+
+def identity(entry: Any) -> str | None:
+    """What names a ``resources`` entry: the node name (runtime 4), else its ``resource``."""
+    if isinstance(entry, dict):
+        for key in ("name", "resource"):
+            value = entry.get(key)
+            if isinstance(value, str) and value:
+                return value
+    return None
+
+
+def _keys(entries: Sequence[Any]) -> list[tuple[str, int]]:
+    """A matching key per entry: its identity and which occurrence of it this is (an entry
+    without one is matched by its whole content)."""
+    seen: dict[str, int] = {}
+    keys = []
+    for entry in entries:
+        name = identity(entry)
+        key = f"={name}" if name is not None else f"#{canonical_json(entry)}"
+        seen[key] = seen.get(key, 0) + 1
+        keys.append((key, seen[key]))
+    return keys
+
+
+def element_label(field: str, index: int, entry: Any) -> str:
+    """``resources[2] list-comments`` (just ``resources[2]`` for an entry with no identity)."""
+    name = identity(entry)
+    return f"{field}[{index}]" + (f" {name}" if name is not None else "")
+
+
+def _elements(field: str, before: list[Any], after: list[Any]) -> Iterator[FieldChange]:
+    """Entries matched by identity in order (longest common run first, as ``difflib`` aligns
+    them); matched entries that differ descend into their fields, the rest are added/removed.
+    Changes come in desired order, a removed entry where it stood among them."""
+    matcher = difflib.SequenceMatcher(None, _keys(before), _keys(after), autojunk=False)
+    for tag, b_start, b_end, a_start, a_end in matcher.get_opcodes():
+        if tag == "equal":
+            for old_index, new_index in zip(
+                range(b_start, b_end), range(a_start, a_end), strict=True
+            ):
+                old, new = before[old_index], after[new_index]
+                if old != new:
+                    label = element_label(field, new_index, new)
+                    for leaf in _walk(field, (field, new_index), old, new):
+                        yield FieldChange(
+                            leaf.field, leaf.path, leaf.before, leaf.after, "change", label
+                        )
+            continue
+        for old_index in range(b_start, b_end):
+            old = before[old_index]
+            path = format_path((field, old_index))
+            yield FieldChange(
+                field, path, old, None, "remove", element_label(field, old_index, old)
+            )
+        for new_index in range(a_start, a_end):
+            new = after[new_index]
+            path = format_path((field, new_index))
+            yield FieldChange(field, path, None, new, "add", element_label(field, new_index, new))

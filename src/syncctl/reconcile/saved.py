@@ -61,9 +61,7 @@ def _change(raw: dict[str, Any]) -> Change:
         id=raw.get("id"),
         integration=str(raw.get("integration", "")),
         label=str(raw.get("label", "")),
-        diff=tuple(
-            FieldChange(d["field"], d["path"], d["before"], d["after"]) for d in raw["diff"]
-        ),
+        diff=tuple(FieldChange.from_dict(d) for d in raw["diff"]),
         send=raw.get("send"),
         hash=raw.get("hash"),
         protected=bool(raw.get("protected", False)),

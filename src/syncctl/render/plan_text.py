@@ -1,4 +1,8 @@
-"""A plan as Terraform-like text: one symbol per action, field-level diffs, a summary line."""
+"""A plan as Terraform-like text: one symbol per action, field-level diffs, a summary line.
+
+Changes inside ``resources`` are grouped under the entry they belong to
+(``~ resources[2] list-comments``); a whole entry added or removed is one ``+``/``-`` line.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 
 import click
 
+from syncctl.reconcile.normalise import FieldChange
 from syncctl.reconcile.plan import Action, Change, Plan
 
 SYMBOLS = {
@@ -47,9 +52,31 @@ def change_lines(change: Change, *, color: bool = False) -> list[str]:
         for name, data in change.send.items():
             if data is not None:
                 lines.append(f"      + {name}: {value(data, '        ')}")
-    for item in change.diff:
-        before, after = value(item.before, "        "), value(item.after, "        ")
-        lines.append(f"      ~ {item.path}: {before} -> {after}")
+    lines.extend(diff_lines(change.diff))
+    return lines
+
+
+def diff_lines(diff: tuple[FieldChange, ...]) -> list[str]:
+    """One line per field change; changes inside one ``resources`` entry under its name."""
+    lines: list[str] = []
+    group: str | None = None
+    for item in diff:
+        if item.op == "add":
+            group = None
+            lines.append(f"      + {item.element or item.path}: {value(item.after, '        ')}")
+        elif item.op == "remove":
+            group = None
+            lines.append(f"      - {item.element or item.path}: {value(item.before, '        ')}")
+        elif item.element is not None:
+            if item.element != group:
+                group = item.element
+                lines.append(f"      ~ {item.element}")
+            before, after = value(item.before, "            "), value(item.after, "            ")
+            lines.append(f"          ~ {item.path}: {before} -> {after}")
+        else:
+            group = None
+            before, after = value(item.before, "        "), value(item.after, "        ")
+            lines.append(f"      ~ {item.path}: {before} -> {after}")
     return lines
 
 
