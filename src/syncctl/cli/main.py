@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "import": "syncctl.cli.import_:import_",
     "state": "syncctl.cli.state:state",
     "fmt": "syncctl.cli.fmt:fmt",
+    "graph": "syncctl.cli.graph:graph",
 }
 
 
