@@ -31,10 +31,12 @@ FORMATS = ("text", "mermaid", "dot")
 
 @dataclass(frozen=True, slots=True)
 class GraphNode:
-    """One entry of ``resources``: ``index`` is its position there."""
+    """One entry of ``resources``: ``index`` is its position there; ``name`` is the short
+    form that other entries link by (the node name, or the ``resource`` in runtime 1-3)."""
 
     index: int
     label: str
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +55,11 @@ class JobGraph:
     nodes: tuple[GraphNode, ...]
     edges: tuple[Edge, ...]
 
+    def node(self, index: int) -> GraphNode:
+        return next(n for n in self.nodes if n.index == index)
+
     def label_of(self, index: int) -> str:
-        return next(n.label for n in self.nodes if n.index == index)
+        return self.node(index).label
 
     def shape(self) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]:
         """The node and edge sets by label, independent of the order of ``resources``: two
@@ -87,7 +92,8 @@ def job_graph(key: str, data: Mapping[str, Any]) -> JobGraph:
 def _v4_graph(key: str, entries: list[Any]) -> JobGraph:
     graph = graph_of_nodes(entries)
     nodes = tuple(
-        GraphNode(node.index, f"{node.label} ({node.type or '?'})") for node in graph.nodes
+        GraphNode(node.index, f"{node.label} ({node.type or '?'})", node.label)
+        for node in graph.nodes
     )
     edges: list[Edge] = []
     for node in graph.nodes:
@@ -108,7 +114,11 @@ def _legacy_graph(key: str, runtime: int | None, data: dict[str, Any]) -> JobGra
     if graph is None:  # entries of the runtime 4 shape: draw them as bare positions
         return JobGraph(key, runtime, (), ())
     nodes = tuple(
-        GraphNode(entry.index, f"{entry.method or '?'} {entry.resource or '?'}")
+        GraphNode(
+            entry.index,
+            f"{entry.method or '?'} {entry.resource or '?'}",
+            entry.resource or f"resources[{entry.index}]",
+        )
         for entry in graph.entries
     )
     edges = []
@@ -124,12 +134,12 @@ def _runtime_text(runtime: int | None) -> str:
 
 
 def render_text(graph: JobGraph) -> str:
-    """One line per node in file order, with the nodes it comes after (``<-``)."""
+    """One line per node in file order, with the nodes it comes after (``<-``, by name)."""
     count = f"{len(graph.nodes)} node(s), {len(graph.edges)} edge(s)"
     lines = [f"{graph.key} ({_runtime_text(graph.runtime)}): {count}"]
     for node in graph.nodes:
         parents = [
-            graph.label_of(e.parent) + (" [persists]" if e.kind == "persists" else "")
+            graph.node(e.parent).name + (" [persists]" if e.kind == "persists" else "")
             for e in graph.edges
             if e.child == node.index
         ]
