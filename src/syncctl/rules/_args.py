@@ -8,7 +8,6 @@ and the rules that need the declarations stay quiet rather than guess.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,10 +16,9 @@ from syncctl.findings import JsonPath
 from syncctl.loader import Document
 from syncctl.placeholders import parse
 from syncctl.rules._memo import per_document
+from syncctl.rules._nodes import nodes_of
+from syncctl.rules._resources import graph_of
 
-# ``args.name`` / ``args.`odd-name``` in JSONata text; a bare ``args`` (e.g. ``$keys(args)``)
-# may read every argument.
-_JSONATA_ARG = re.compile(r"(?<![\w$.])args\s*\.\s*(?:`([^`]+)`|([A-Za-z0-9_\-]+))")
 _KEYWORDS = frozenset(
     {
         "type",
@@ -34,7 +32,6 @@ _KEYWORDS = frozenset(
         "$schema",
     }
 )
-_JSONATA_WHOLE = re.compile(r"(?<![\w$.])args\b(?!\s*\.)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +41,7 @@ class Declared:
     properties: Mapping[str, Any]
     base: JsonPath
     open: bool = False  # additionalProperties: true -- any argument is accepted
+    absent: bool = False  # args_schema null or missing
 
     def __contains__(self, name: object) -> bool:
         return name in self.properties
@@ -59,7 +57,7 @@ def declared_args(doc: Document) -> Declared | None:
         return None
     schema = data.get("args_schema")
     if schema is None:
-        return Declared({}, ("args_schema",))
+        return Declared({}, ("args_schema",), absent=True)
     if not isinstance(schema, dict):
         return None
     properties = schema.get("properties")
@@ -79,9 +77,17 @@ def declared_args(doc: Document) -> Declared | None:
     return Declared(flat, ("args_schema",))
 
 
+def declare_hint(name: str, declared: Declared, *, v4: bool) -> str:
+    """How to declare ``name``, in the dialect the file uses (a job without ``args_schema``
+    gets its runtime's usual one: the flat map in runtime 4)."""
+    flat = v4 if declared.absent else declared.base == ("args_schema",)
+    where = "args_schema" if flat else "args_schema.properties"
+    return f"declare it in {where}: {name}: {{type: string}}"
+
+
 @dataclass(frozen=True, slots=True)
 class LoopOn:
-    """The argument a runtime 1-3 ``loop_on`` names, in any of its three spellings."""
+    """The argument a ``loop_on`` names (runtime 1-3: any of its three spellings)."""
 
     name: str
     rest: tuple[str, ...]  # segments after the argument name (``args.a.b`` -> ("b",))
@@ -107,11 +113,49 @@ def loop_on_arg(value: str) -> LoopOn | None:
     return LoopOn(segments[0], segments[1:], "bare")
 
 
-def jsonata_mentions(text: str) -> set[str] | None:
-    """Argument names a JSONata expression reads; ``None`` when it may read all of them."""
-    if _JSONATA_WHOLE.search(text):
-        return None
-    return {a or b for a, b in _JSONATA_ARG.findall(text)}
+def loop_on_arg_v4(value: str) -> LoopOn | None:
+    """A runtime 4 ``loop_on`` is a context path; only ``args.<name>...`` names an argument
+    (``resources.ticketing.tickets`` and ``payload.records`` are other context)."""
+    segments = tuple(value.strip().split("."))
+    if len(segments) > 1 and segments[0] == "args" and segments[1]:
+        return LoopOn(segments[1], segments[2:], "path")
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class LoopSite:
+    """A string ``loop_on`` of entry or node ``index``; ``loop`` is the argument it names
+    (``None``: a runtime 1-3 ``loop_on`` that names none)."""
+
+    index: int
+    value: str
+    loop: LoopOn | None
+
+    @property
+    def path(self) -> JsonPath:
+        return ("resources", self.index, "loop_on")
+
+
+@per_document
+def loop_sites(doc: Document) -> tuple[LoopSite, ...]:
+    """The ``loop_on`` values that name arguments: every string one of a runtime 1-3 job,
+    and the ``args.`` paths of a runtime 4 job. Empty when the entries have the other
+    runtime's shape (SJ809 reports that)."""
+    out: list[LoopSite] = []
+    graph = graph_of(doc)
+    if graph is not None:
+        for entry in graph.entries:
+            value = entry.fields.get("loop_on")
+            if isinstance(value, str):
+                out.append(LoopSite(entry.index, value, loop_on_arg(value)))
+        return tuple(out)
+    nodes = nodes_of(doc)
+    for node in nodes.nodes if nodes is not None else ():
+        value = node.fields.get("loop_on")
+        loop = loop_on_arg_v4(value) if isinstance(value, str) else None
+        if isinstance(value, str) and loop is not None:
+            out.append(LoopSite(node.index, value, loop))
+    return tuple(out)
 
 
 def is_array_schema(prop: Any) -> bool:

@@ -1,12 +1,15 @@
-"""SJ302: ``loop_on`` names an argument that is not declared ``type: array``."""
+"""SJ302: ``loop_on`` names an argument that is not declared ``type: array``.
+
+Both runtimes: the argument a ``loop_on`` names is found as SJ301 finds it (runtime 4: only a
+path ``args.X``). A deeper path (``args.filters.ids``) is not judged.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from syncctl.findings import Finding, Severity
-from syncctl.rules._args import declared_args, is_array_schema, loop_on_arg
-from syncctl.rules._resources import graph_of
+from syncctl.rules._args import declared_args, is_array_schema, loop_sites
 from syncctl.rules.base import FileContext, RuleInfo, file_rule
 
 RULE = RuleInfo(
@@ -16,13 +19,11 @@ RULE = RuleInfo(
 
 @file_rule(RULE)
 def check(ctx: FileContext) -> Iterator[Finding]:
-    graph = graph_of(ctx.doc)
     declared = declared_args(ctx.doc)
-    if graph is None or declared is None:
+    if declared is None:
         return
-    for entry in graph.entries:
-        value = entry.fields.get("loop_on")
-        loop = loop_on_arg(value) if isinstance(value, str) else None
+    for site in loop_sites(ctx.doc):
+        loop = site.loop
         if loop is None or loop.rest or loop.name not in declared:
             continue
         prop = declared.properties[loop.name]
@@ -32,7 +33,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         said = f"declared as type {kind!r}" if kind is not None else "declared without a type"
         yield ctx.finding(
             RULE,
-            ("resources", entry.index, "loop_on"),
+            site.path,
             f"loop_on names argument {loop.name!r}, {said}: loop_on needs an array",
             hint=f"declare {loop.name} with type: array in args_schema",
         )

@@ -11,7 +11,6 @@ from syncctl.config import default_config
 from syncctl.findings import Finding
 from syncctl.loader import load_text
 from syncctl.rules import sj402_unused_arg
-from syncctl.rules._args import jsonata_mentions
 from syncctl.rules.base import FileContext, JobFile
 
 FILE = "jobs/greenhouse/candidates.yaml"
@@ -139,13 +138,3 @@ def test_nothing_or_unknowable_declared(schema: str) -> None:
         """)
         == []
     )
-
-
-def test_jsonata_mentions() -> None:
-    assert jsonata_mentions("args.a and args . b or args.`c-d` or $x.args.e or myargs.f") == {
-        "a",
-        "b",
-        "c-d",
-    }
-    assert jsonata_mentions("$keys(args)") is None
-    assert jsonata_mentions("no arguments here") == set()
