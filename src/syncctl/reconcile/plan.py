@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from syncctl.errors import PlanError
+from syncctl.graph import JobGraph, job_graph
 from syncctl.reconcile.normalise import (
     SERVER_DEFAULTED,
     FieldChange,
@@ -21,6 +22,7 @@ from syncctl.reconcile.normalise import (
     content_hash,
     diff,
     fingerprint,
+    normalise,
 )
 from syncctl.reconcile.state import State
 
@@ -57,7 +59,9 @@ class DesiredJob:
 @dataclass(frozen=True, slots=True)
 class Change:
     """One planned step. ``send`` is the request body (create: whole payload; update/adopt:
-    the changed top-level fields); ``fingerprint`` is that of the live job it will touch."""
+    the changed top-level fields); ``fingerprint`` is that of the live job it will touch.
+    ``graph`` is the desired dependency graph of a created job, or of a job whose node/edge
+    set changes (else ``None``): the markdown plan draws it."""
 
     action: Action
     key: str
@@ -71,6 +75,7 @@ class Change:
     from_key: str | None = None
     fingerprint: str | None = None
     note: str | None = None
+    graph: JobGraph | None = None
 
     @property
     def calls_api(self) -> bool:
@@ -94,6 +99,7 @@ class Change:
             "protected": self.protected,
             "fingerprint": self.fingerprint,
             "note": self.note,
+            "graph": self.graph.to_dict() if self.graph is not None else None,
         }
 
 
@@ -271,6 +277,7 @@ def _create(job: DesiredJob, *, note: str | None = None) -> Change:
         hash=job.hash,
         protected=job.protected,
         note=note,
+        graph=job_graph(job.key, job.payload),
     )
 
 
@@ -321,6 +328,7 @@ def _against(
     """Update, noop or adopt: the file compared with the live job it owns (or will own)."""
     changes = diff(job.payload, current)
     action = Action.ADOPT if adopt else Action.UPDATE if changes else Action.NOOP
+    graph = _changed_graph(job, current) if any(c.field == "resources" for c in changes) else None
     return Change(
         action,
         job.key,
@@ -333,7 +341,15 @@ def _against(
         protected=job.protected,
         fingerprint=fingerprint(current),
         note=note,
+        graph=graph,
     )
+
+
+def _changed_graph(job: DesiredJob, current: Mapping[str, Any]) -> JobGraph | None:
+    """The desired graph when its node/edge set differs from the live job's, else ``None``."""
+    want = job_graph(job.key, job.payload)
+    have = job_graph(job.key, normalise(current))
+    return want if want.shape() != have.shape() else None
 
 
 def _move_source(
