@@ -1,6 +1,9 @@
 """Canonical job-file YAML: stable key order, quoted placeholders, 2-space indentation.
 
-Used by ``syncctl import`` to write files for live jobs. Strings that YAML could read as
+Used by ``syncctl import`` to write files for live jobs, and by ``syncctl fmt`` for the key
+order. Runtime 1-3 entries follow ``RESOURCE_ORDER``; runtime 4 nodes put the common keys first
+(``NODE_ORDER``), then their type's fields (``NODE_TYPE_FIELDS``), then any other key sorted, and
+``config`` last. Strings that YAML could read as
 something else (placeholders, ``yes``/``no``, numbers, ``null``…) are double-quoted, so the file
 reads back as exactly the data it was written from.
 """
@@ -8,7 +11,7 @@ reads back as exactly the data it was written from.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import yaml
@@ -28,6 +31,23 @@ TOP_ORDER = (
     "resources",
 )
 RESOURCE_ORDER = ("resource", "method", "id", "depends_on", "loop_on", "persist", "query")
+NODE_ORDER = ("name", "type", "depends_on", "run_if", "debug")
+NODE_TYPE_FIELDS: dict[str, tuple[str, ...]] = {
+    "request": (
+        "resource",
+        "method",
+        "integrated_account_id",
+        "id",
+        "loop_on",
+        "query",
+        "body",
+        "recurse",
+        "delete_tracking",
+        "delete_tracking_query",
+    ),
+    "destination": ("destination_type", "resources_to_persist", "loop_on", "method"),
+}
+NODE_LAST = ("config",)
 _PLAIN_SAFE = re.compile(r"^[A-Za-z_][A-Za-z0-9_ ./()-]*$")
 _OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")  # read back as plain newlines in a block
 _AMBIGUOUS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false", "null", "~"})
@@ -53,18 +73,45 @@ def _str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
-def _ordered(data: Mapping[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
-    first = {k: data[k] for k in order if k in data}
-    return first | {k: data[k] for k in sorted(data) if k not in first}
+def key_order(keys: Iterable[Any], order: tuple[str, ...], last: tuple[str, ...] = ()) -> list[Any]:
+    """``order``'s keys first, then the others sorted, then ``last``'s keys."""
+    present = list(keys)
+    first = [k for k in order if k in present]
+    end = [k for k in last if k in present and k not in first]
+    rest = sorted((k for k in present if k not in first and k not in end), key=str)
+    return first + rest + end
+
+
+def is_runtime_v4(job: Mapping[str, Any]) -> bool:
+    """``default_runtime_version`` is 4, compared by number (``"4"`` too)."""
+    version = job.get("default_runtime_version")
+    if isinstance(version, str) and version.strip().isdigit():
+        version = int(version)
+    return isinstance(version, int) and not isinstance(version, bool) and version == 4
+
+
+def entry_order(entry: Mapping[Any, Any], *, runtime_v4: bool) -> list[Any]:
+    """The canonical key order of one ``resources`` entry."""
+    if not runtime_v4:
+        return key_order(entry, RESOURCE_ORDER)
+    kind = entry.get("type")
+    fields = NODE_TYPE_FIELDS.get(kind, ()) if isinstance(kind, str) else ()
+    return key_order(entry, NODE_ORDER + fields, NODE_LAST)
+
+
+def _ordered(data: Mapping[str, Any], order: list[Any]) -> dict[str, Any]:
+    return {k: data[k] for k in order}
 
 
 def canonical_job(job: Mapping[str, Any]) -> dict[str, Any]:
     """Reorder a job mapping (and its resource entries) into the canonical key order."""
-    out = _ordered(job, TOP_ORDER)
+    out = _ordered(job, key_order(job, TOP_ORDER))
     resources = out.get("resources")
+    v4 = is_runtime_v4(job)
     if isinstance(resources, list):
         out["resources"] = [
-            _ordered(r, RESOURCE_ORDER) if isinstance(r, Mapping) else r for r in resources
+            _ordered(r, entry_order(r, runtime_v4=v4)) if isinstance(r, Mapping) else r
+            for r in resources
         ]
     return out
 

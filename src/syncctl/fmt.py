@@ -1,9 +1,10 @@
 """``fmt``: rewrite job files in the canonical layout, keeping their comments.
 
 The layout is the one ``syncctl import`` writes (``syncctl.canonical``): canonical key order at
-the top level and in each resource entry, every string holding a placeholder (``{{``)
-double-quoted, 2-space indentation with sequences indented under their key, ``null`` spelled
-out, one final newline. The rewrite is a ruamel.yaml round trip, so comments stay.
+the top level and in each resource entry (runtime 4 nodes in node order, ``config`` last),
+every string holding a placeholder (``{{``) double-quoted, 2-space indentation with sequences
+indented under their key, ``null`` spelled out, one final newline. The rewrite is a
+ruamel.yaml round trip, so comments stay.
 
 Formatting never changes data. A file the shared loader reports errors for (SJ001-SJ003) is not
 touched; every rewrite is loaded again with the shared loader and compared, type for type, with
@@ -34,7 +35,7 @@ from ruamel.yaml.scalarstring import (
     LiteralScalarString,
 )
 
-from syncctl.canonical import RESOURCE_ORDER, TOP_ORDER
+from syncctl.canonical import TOP_ORDER, entry_order, is_runtime_v4, key_order
 from syncctl.config import Config
 from syncctl.errors import UsageError
 from syncctl.findings import Finding, Severity
@@ -125,15 +126,8 @@ def _yaml() -> YAML:
     return yaml
 
 
-def _key_order(keys: Sequence[Any], order: tuple[str, ...]) -> list[Any]:
-    """``syncctl.canonical``'s order: the known keys first, then the others sorted."""
-    first = [k for k in order if k in keys]
-    rest = sorted((k for k in keys if k not in first), key=str)
-    return first + rest
-
-
-def _reorder(mapping: CommentedMap, order: tuple[str, ...]) -> None:
-    wanted = _key_order(list(mapping), order)
+def _reorder(mapping: CommentedMap, wanted: list[Any]) -> None:
+    """Put ``mapping``'s keys in the order ``wanted`` (``syncctl.canonical``'s order)."""
     if wanted != list(mapping):
         for key in wanted:  # move_to_end keeps each key's comments (they are keyed by key)
             mapping.move_to_end(key)
@@ -165,12 +159,13 @@ def format_text(text: str) -> str:
     yaml = _yaml()
     data = yaml.load(_trim(text))
     if isinstance(data, CommentedMap):
-        _reorder(data, TOP_ORDER)
+        _reorder(data, key_order(data, TOP_ORDER))
         resources = data.get("resources")
+        v4 = is_runtime_v4(data)
         if isinstance(resources, CommentedSeq):
             for entry in resources:
                 if isinstance(entry, CommentedMap):
-                    _reorder(entry, RESOURCE_ORDER)
+                    _reorder(entry, entry_order(entry, runtime_v4=v4))
     data = _quote_placeholders(data)
     out = io.StringIO()
     yaml.dump(data, out)

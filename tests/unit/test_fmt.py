@@ -226,3 +226,64 @@ def test_edge_cases_keep_their_data_and_settle(text: str) -> None:
     once = format_text(text)
     assert same_data(load_text(once).data, load_text(text).data)
     assert format_text(once) == once
+
+
+V4_MESSY = dedent(
+    """\
+    default_runtime_version: 4
+    label: Events
+    resources:
+      # the cursor comes first
+      - config: {key: since}   # where we left off
+        type: get_state
+        name: read-cursor
+      - integrated_account_id: '{{args.integrated_account_id}}'
+        method: list
+        resource: calendar/events
+        depends_on: read-cursor  # after the cursor
+        name: list-events
+        type: request
+        query: {updated_at: {gt: '{{since}}'}}
+      - config:
+          id: '{{args.webhook_id}}'
+        resources_to_persist: [list-events]
+        x-note: kept, sorted before config
+        run_if: $exists(args.webhook_id)
+        destination_type: webhook
+        type: destination
+        name: to-webhook
+    """
+)
+V4_EXPECTED = dedent(
+    """\
+    label: Events
+    default_runtime_version: 4
+    resources:
+      # the cursor comes first
+      - name: read-cursor
+        type: get_state
+        config: {key: since}   # where we left off
+      - name: list-events
+        type: request
+        depends_on: read-cursor  # after the cursor
+        resource: calendar/events
+        method: list
+        integrated_account_id: "{{args.integrated_account_id}}"
+        query: {updated_at: {gt: "{{since}}"}}
+      - name: to-webhook
+        type: destination
+        run_if: $exists(args.webhook_id)
+        destination_type: webhook
+        resources_to_persist: [list-events]
+        x-note: kept, sorted before config
+        config:
+          id: "{{args.webhook_id}}"
+    """
+)
+
+
+def test_v4_nodes_follow_node_order_and_keep_their_comments() -> None:
+    out = format_text(V4_MESSY)
+    assert out == V4_EXPECTED
+    assert format_text(out) == out
+    assert same_data(load_text(out).data, load_text(V4_MESSY).data)
