@@ -8,6 +8,9 @@ compiles the schema once into plain closures that answer "valid" only when every
 meets is one it implements exactly; on ``False`` (invalid, or anything it is unsure about) the
 caller runs the full :func:`validator` (jsonschema's ``Draft202012Validator``, imported lazily)
 for precise errors. A differential property test keeps the two in agreement.
+
+The runtime 4 node is a union on ``type``: an ``allOf`` of ``if type is X then shape X``
+branches, which the compiler turns into one table look-up by the tag (``_tagged_union``).
 """
 
 from __future__ import annotations
@@ -155,6 +158,8 @@ class _Compiler:
                 checks.append(self.ref(arg))
             elif keyword == "if":
                 checks.append(self._conditional(arg, schema.get("then"), schema.get("else")))
+            elif keyword == "allOf":
+                checks.append(self._all_of(arg))
             else:
                 raise _Unsupported(keyword)
         if "items" in schema:
@@ -178,6 +183,24 @@ class _Compiler:
 
         return check
 
+    def _all_of(self, schemas: list[Any]) -> Check:
+        """Every subschema; a union of ``if``-on-a-tag branches becomes one table look-up."""
+        union = _tagged_union(schemas)
+        if union is None:
+            return _all_of([self.compile(s) for s in schemas])
+        tag, branches = union
+        table = {value: self.compile(then) for value, then in branches.items()}
+        every = _all_of(list(table.values()))
+
+        def check(value: Any) -> bool:
+            if not isinstance(value, dict):
+                return every(value)  # each ``if`` holds vacuously for a non-object
+            chosen = value.get(tag)
+            branch = table.get(chosen) if isinstance(chosen, str) else None
+            return branch is None or branch(value)
+
+        return check
+
     def _conditional(self, if_schema: Any, then_schema: Any, else_schema: Any) -> Check:
         outer, self.exact = self.exact, True
         try:
@@ -189,6 +212,50 @@ class _Compiler:
         # ``test`` was compiled exactly (no "unsure" answers), so it picks the same branch as
         # jsonschema would.
         return lambda v: (then is None or then(v)) if test(v) else (other is None or other(v))
+
+
+def _tagged_union(schemas: list[Any]) -> tuple[str, dict[str, Any]] | None:
+    """``(tag, {value: then})`` when every schema is ``{"if": {"required": [tag],
+    "properties": {tag: {"const": value}}}, "then": ...}``, with one tag and distinct string
+    values; else ``None``.
+
+    Such an ``allOf`` is a discriminated union: an object whose ``tag`` is the string ``value``
+    must match that ``then``; an object with another tag or none matches no ``if``; a value
+    that is not an object matches every ``if`` (``required`` and ``properties`` constrain only
+    objects), so it must match every ``then``.
+    """
+    tag: str | None = None
+    branches: dict[str, Any] = {}
+    for schema in schemas:
+        branch = _tagged_branch(schema)
+        if branch is None or tag not in (None, branch[0]) or branch[1] in branches:
+            return None
+        tag, value, then = branch
+        branches[value] = then
+    return None if tag is None else (tag, branches)
+
+
+def _tagged_branch(schema: Any) -> tuple[str, str, Any] | None:
+    """``(tag, value, then)`` of one ``if``-on-a-tag branch, else ``None``."""
+    if not isinstance(schema, dict) or set(schema) != {"if", "then"}:
+        return None
+    test = schema["if"]
+    if not isinstance(test, dict) or set(test) != {"required", "properties"}:
+        return None
+    required, properties = test["required"], test["properties"]
+    if not isinstance(required, list) or len(required) != 1 or not isinstance(required[0], str):
+        return None
+    tag = required[0]
+    if not isinstance(properties, dict) or set(properties) != {tag}:
+        return None
+    const = properties[tag]
+    if (
+        not isinstance(const, dict)
+        or set(const) != {"const"}
+        or not isinstance(const["const"], str)
+    ):
+        return None
+    return tag, const["const"], schema["then"]
 
 
 def _any_of(checks: list[Check]) -> Check:
