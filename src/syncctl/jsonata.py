@@ -1,0 +1,352 @@
+"""JSONata, parsed (never evaluated) the way Truto's runtime parses it.
+
+Truto evaluates ``run_if``, ``config.expression``, ``config.value_expression``,
+``args_validation`` and string ``query``/``body`` with npm ``jsonata`` (through
+``@truto/truto-jsonata``). This module parses them with the pure-Python ``jsonata-python`` port
+and corrects it where it strays from the reference, so that its verdicts (ok, or the error code,
+position and message) are the reference's: ``tests/unit/test_jsonata.py`` holds them to the
+fixture written by ``scripts/jsonata_fixture``. The corrections, all in ``_Tokenizer`` and
+``_Parser`` below:
+
+* comments at the very end of an expression, and unterminated ones, crash the port (S0106);
+* an unsupported string escape is reported as S0301 instead of S0103;
+* an unknown operator (``!``) crashes the port instead of giving S0204;
+* a grouping ``{`` loses its position (S0210 at 0);
+* S0208 names the parameter by its value instead of its number;
+* a bad lambda signature (S0401, S0402) raises a bare ``RuntimeError`` without a position;
+* regex literals are compiled with Python's ``re``, not checked as JavaScript patterns
+  (``syncctl.jsregex`` does that);
+* messages come from the reference's own templates (the port's have typos), with tokens quoted
+  as JavaScript's ``JSON.stringify`` quotes them.
+
+The library is imported on first use, so a tree without JSONata never loads it; results are
+cached by expression text.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from syncctl.jsregex import regex_problem
+
+# The reference's message templates for the errors a parse can raise (jsonata 2.2.1).
+_TEMPLATES = {
+    "S0101": "String literal must be terminated by a matching quote",
+    "S0102": "Number out of range: {{token}}",
+    "S0103": "Unsupported escape sequence: \\{{token}}",
+    "S0104": "The escape sequence \\u must be followed by 4 hex digits",
+    "S0105": "Quoted property name must be terminated with a backquote (`)",
+    "S0106": "Comment has no closing tag",
+    "S0201": "Syntax error: {{token}}",
+    "S0202": "Expected {{value}}, got {{token}}",
+    "S0203": "Expected {{value}} before end of expression",
+    "S0204": "Unknown operator: {{token}}",
+    "S0205": "Unexpected token: {{token}}",
+    "S0206": "Unknown expression type: {{token}}",
+    "S0207": "Unexpected end of expression",
+    "S0208": "Parameter {{value}} of function definition must be a variable name (start with $)",
+    "S0209": "A predicate cannot follow a grouping expression in a step",
+    "S0210": "Each step can only have one grouping expression",
+    "S0211": "The symbol {{token}} cannot be used as a unary operator",
+    "S0212": "The left side of := must be a variable name (start with $)",
+    "S0213": "The literal value {{value}} cannot be used as a step within a path expression",
+    "S0214": "The right side of {{token}} must be a variable name (start with $)",
+    "S0215": "A context variable binding must precede any predicates on a step",
+    "S0216": "A context variable binding must precede the 'order-by' clause on a step",
+    "S0217": "The object representing the 'parent' cannot be derived from this expression",
+    "S0301": "Empty regular expressions are not allowed",
+    "S0302": "No terminating / in regular expression",
+    "S0401": "Type parameters can only be applied to functions and arrays",
+    "S0402": "Choice groups containing parameterized types are not supported",
+}
+_PLACEHOLDER = re.compile(r"\{\{\w+\}\}")
+_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([Ee][-+]?[0-9]+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class JsonataError:
+    """A syntax error: the reference's ``code`` (``None`` for an invalid regular expression,
+    which JavaScript reports without one), its one-line ``message``, and ``position``, the
+    0-based offset in the expression the parser points at (``None`` when it gives none).
+
+    The reference's position is where its tokenizer stood: usually just *after* the offending
+    token. ``at`` is the offset to show a person, clamped into the expression.
+    """
+
+    code: str | None
+    message: str
+    position: int | None
+
+    def at(self, length: int) -> int:
+        if self.position is None:
+            return 0
+        return max(0, min(self.position, length - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call of ``$name(...)``; ``offset`` is that of the ``$``."""
+
+    name: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Calls:
+    """The ``$f(...)`` calls of an expression and the variable names it binds itself
+    (``$x := …``, lambda parameters, ``@$x``/``#$x`` bindings)."""
+
+    calls: tuple[Call, ...]
+    bound: frozenset[str]
+
+
+class _InvalidRegex(Exception):
+    def __init__(self, pattern: str, problem: str) -> None:
+        super().__init__(problem)
+        self.pattern = pattern
+        self.problem = problem
+        self.position: int | None = None  # the offset of the pattern, set by the tokenizer
+
+
+def _regex_engine(pattern: str, flags: Any) -> Any:
+    problem = regex_problem(pattern)
+    if problem is not None:
+        raise _InvalidRegex(pattern, problem)
+    return pattern  # parsing never matches, so the pattern itself is enough
+
+
+@functools.cache
+def _classes() -> tuple[Any, type[Exception]]:
+    """The port's parser (with the corrections) and its exception class, built on first use."""
+    jexception: Any = importlib.import_module("jsonata.jexception")
+    parser: Any = importlib.import_module("jsonata.parser")
+    tokenizer: Any = importlib.import_module("jsonata.tokenizer")
+
+    class Tokenizer(tokenizer.Tokenizer):  # type: ignore[misc]
+        path: str
+        length: int
+        position: int
+
+        def next(self, prefix: bool) -> Any:
+            path, length = self.path, self.length
+            while self.position < length:
+                char = path[self.position]
+                if char in " \t\n\r":
+                    self.position += 1
+                elif path.startswith("/*", self.position):
+                    end = path.find("*/", self.position + 2)
+                    if end < 0:
+                        raise jexception.JException("S0106", self.position)
+                    self.position = end + 2
+                else:
+                    break
+            if self.position >= length:
+                return None
+            if path[self.position] == "/" and self.position == length - 1:
+                self.position += 1
+                if prefix:
+                    return self.create("operator", "/")
+                raise jexception.JException("S0302", self.position)
+            start = self.position
+            try:
+                return super().next(prefix)
+            except jexception.JException as exc:
+                if exc.error == "S0301" and exc.current is not None:
+                    raise jexception.JException("S0103", exc.location, exc.current) from None
+                raise
+            except _InvalidRegex as exc:
+                exc.position = start + 1
+                raise
+
+    class Invocation(parser.Parser.InfixFunctionInvocation):  # type: ignore[misc]
+        def led(self, left: Any) -> Any:
+            try:
+                return super().led(left)
+            except jexception.JException as exc:
+                if exc.error != "S0208":
+                    raise
+                number = next(  # the reference names the parameter by its 1-based number
+                    i + 1 for i, arg in enumerate(self.arguments) if arg.position == exc.location
+                )
+                raise jexception.JException("S0208", exc.location, exc.current, number) from None
+            except RuntimeError as exc:  # the port's signature parser raises bare errors
+                parser_ = self._outer_instance
+                start = parser_.signature_at
+                code, offset = _signature_problem(parser_.source[start - 1 :])
+                if code is None:
+                    raise
+                raise jexception.JException(code, start + offset) from exc
+
+    class _Table(dict[str, Any]):
+        def __missing__(self, key: str) -> None:
+            return None  # the port indexes it and expects None for an unknown operator
+
+    class Parser(parser.Parser):  # type: ignore[misc]
+        symbol_table: Any
+        signature_at: int
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.symbol_table = _Table(self.symbol_table)
+            self.symbol_table["("].__class__ = Invocation
+            self._previous: Any = None
+            self.signature_at = 0
+
+        def advance(self, id: str | None = None, infix: bool = False) -> Any:
+            self._previous = self.node
+            node = super().advance(id, infix)
+            if node.id == "<" and getattr(self._previous, "id", None) == ")":
+                self.signature_at = node.position  # where a lambda's signature starts
+            return node
+
+        def object_parser(self, left: Any) -> Any:
+            brace = self._previous
+            result = super().object_parser(left)
+            if brace is not None:
+                result.position = brace.position
+            return result
+
+        def parse(self, jsonata: str, regex_engine: Any = _regex_engine) -> Any:
+            self.source = jsonata
+            self.lexer = Tokenizer(jsonata, regex_engine)
+            self.advance()
+            expr = self.expression(0)
+            if self.node.id != "(end)":
+                raise jexception.JException("S0201", self.node.position, self.node.value)
+            expr = self.process_ast(expr)
+            if expr.type == "parent" or expr.seeking_parent is not None:
+                raise jexception.JException("S0217", None, expr.type)
+            return expr
+
+    return Parser, jexception.JException
+
+
+def _signature_problem(text: str) -> tuple[str | None, int]:
+    """The reference's error code for the signature ``text`` starts with, and its offset there.
+
+    ``text`` runs from the signature's ``<`` to the end of the expression; the signature is
+    scanned as the reference scans it (whitespace dropped, as between its tokens).
+    """
+    sig = re.sub(r"\s+", "", text)
+    previous: str | None = None
+    i = 1
+    while i < len(sig) and sig[i] != ">":
+        char = sig[i]
+        if char == "(":
+            end = sig.find(")", i)
+            if end < 0:
+                return None, 0
+            if "<" in sig[i:end]:
+                return "S0402", i
+            previous, i = "(", end
+        elif char == "<":
+            if previous not in ("a", "f"):
+                return "S0401", i
+            depth, i = 1, i + 1
+            while i < len(sig) and depth:
+                depth += {"<": 1, ">": -1}.get(sig[i], 0)
+                i += 1
+            continue
+        elif char.isalpha():
+            previous = char
+        i += 1
+    return None, 0
+
+
+def _stringify(value: Any) -> str:
+    """``JSON.stringify`` of a token as the reference's messages show it."""
+    if value is None:
+        return "undefined"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _message(code: str, args: tuple[Any, ...]) -> str:
+    template = _TEMPLATES.get(code)
+    if template is None:
+        return f"JSONata syntax error {code}"
+    values = iter(args)
+    return _PLACEHOLDER.sub(lambda _: _stringify(next(values, None)), template)
+
+
+def _parse(text: str) -> tuple[Any, JsonataError | None]:
+    parser_class, exception = _classes()
+    try:
+        return parser_class().parse(text), None
+    except _InvalidRegex as bad:
+        message = f"Invalid regular expression: /{bad.pattern}/: {bad.problem}"
+        return None, JsonataError(None, message, bad.position)
+    except exception as error:
+        exc: Any = error
+        code = exc.error
+        args: tuple[Any, ...] = (exc.current, exc.expected)
+        if code == "S0102" and (number := _NUMBER.match(text, exc.location)):
+            args = (number.group(0),)
+        if code == "S0208":
+            args = (exc.expected,)
+        return None, JsonataError(code, _message(code, args), exc.location)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str) -> tuple[Any, JsonataError | None]:
+    return _parse(text)
+
+
+def syntax_error(text: str) -> JsonataError | None:
+    """The syntax error of ``text`` as the reference reports it, or ``None`` when it parses."""
+    return _parsed(text)[1]
+
+
+@functools.lru_cache(maxsize=4096)
+def called_functions(text: str) -> Calls:
+    """The ``$f(...)`` calls of ``text`` and the names it binds; empty when it does not parse."""
+    ast, error = _parsed(text)
+    if error is not None:
+        return Calls((), frozenset())
+    calls: list[Call] = []
+    bound: set[str] = set()
+    _walk(ast, text, calls, bound, set())
+    return Calls(tuple(sorted(calls, key=lambda c: c.offset)), frozenset(bound))
+
+
+def _walk(node: Any, text: str, calls: list[Call], bound: set[str], seen: set[int]) -> None:
+    """Visit every symbol of the parsed tree (its attributes hold symbols, lists and pairs)."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    kind = getattr(node, "type", None)
+    if kind in ("function", "partial"):
+        procedure = getattr(node, "procedure", None)
+        if procedure is not None and procedure.type == "variable" and procedure.value:
+            calls.append(Call(procedure.value, _dollar_offset(text, procedure)))
+    elif kind == "lambda":
+        bound.update(a.value for a in node.arguments or () if getattr(a, "value", None))
+    elif kind == "bind" and getattr(node.lhs, "type", None) == "variable":
+        bound.add(node.lhs.value)
+    for name in ("focus", "index", "tuple_index"):
+        value = getattr(node, name, None)
+        if isinstance(value, str):
+            bound.add(value)
+    for value in vars(node).values() if hasattr(node, "__dict__") else ():
+        _visit(value, text, calls, bound, seen)
+
+
+def _visit(value: Any, text: str, calls: list[Call], bound: set[str], seen: set[int]) -> None:
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _visit(item, text, calls, bound, seen)
+    elif hasattr(value, "type") and hasattr(value, "__dict__"):
+        _walk(value, text, calls, bound, seen)
+
+
+def _dollar_offset(text: str, variable: Any) -> int:
+    """Offset of the ``$`` of a variable token: the tokenizer records where the name ends."""
+    end = int(variable.position)
+    start = end - len(variable.value) - 1
+    return start if text.startswith("$" + variable.value, start) else max(0, start)
