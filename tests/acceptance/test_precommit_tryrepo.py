@@ -36,10 +36,14 @@ GOOD = dedent(
         method: list
     """
 )
-MESSY = "resources:\n- method: list\n  resource: ticketing/users\nlabel: Users\n"
+MESSY = (
+    "resources:\n- method: list\n  resource: ticketing/users\nlabel: Users\n"
+    "default_runtime_version: 3\n"
+)
 MESSY_FORMATTED = dedent(
     """\
     label: Users
+    default_runtime_version: 3
     resources:
       - resource: ticketing/users
         method: list
