@@ -209,6 +209,26 @@ def test_sj203_null_schema_declares_nothing() -> None:
     assert found[0].hint == "declare it in args_schema.properties: ticket_id: {type: string}"
 
 
+def test_sj203_args_validation_counts_in_every_runtime() -> None:
+    found = run(
+        sj203_undeclared_arg,
+        """\
+        args_schema:
+          type: object
+          properties:
+            since: {type: string}
+        args_validation: "$exists(args.since) and args.sinse > '2020' ? {'message': 'args.x'}"
+        resources:
+          - {resource: ticketing/tickets, method: list, query: {since: "{{args.since}}"}}
+        """,
+    )
+    assert [(f.line, f.column, f.path) for f in found] == [(8, 18, "$.args_validation")]
+    assert found[0].message == (
+        "argument 'sinse' read in the JSONata of args_validation is not declared in args_schema"
+    )
+    assert found[0].hint == "did you mean 'since'?"
+
+
 # -- SJ204 ---------------------------------------------------------------------------------
 
 

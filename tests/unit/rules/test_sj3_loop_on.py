@@ -112,10 +112,62 @@ def test_sj302_leaves_undeclared_arguments_to_sj301() -> None:
     assert run(sj302_loop_on_not_array, "nope") == []
 
 
+V4_HEAD = "label: V4\ndefault_runtime_version: 4\n"
+V4_SCHEMA = """\
+args_schema:
+  user_ids: {type: array, required: true}
+  user_id: {type: string}
+"""
+
+
+def run_v4(rule: ModuleType, loop_on: str, schema: str = V4_SCHEMA) -> list[Finding]:
+    body = schema + textwrap.dedent(f"""\
+        resources:
+          - {{name: list-users, type: request, resource: ticketing/users, method: list}}
+          - name: get-user
+            type: request
+            depends_on: list-users
+            resource: ticketing/users
+            method: get
+            loop_on: {loop_on}
+            id: "{{{{args.user_ids}}}}"
+        """)
+    doc = load_text(V4_HEAD + body, FILE)
+    job = JobFile(Path(FILE), FILE, doc, ("zendesk", "users.yaml"))
+    return list(rule.check(FileContext(job, default_config(Path("/nowhere")))))
+
+
 @pytest.mark.parametrize("rule", [sj301_loop_on_undeclared, sj302_loop_on_not_array])
-def test_runtime_4_loop_on_is_a_context_path(rule: ModuleType) -> None:
+@pytest.mark.parametrize(
+    "path", ["resources.ticketing.users", "payload.records", "user_idss", "args", "args.user_ids"]
+)
+def test_runtime_4_loop_on_context_paths_and_array_args_pass(rule: ModuleType, path: str) -> None:
+    assert run_v4(rule, path) == []
+
+
+def test_runtime_4_loop_on_args_path_must_be_declared() -> None:
+    found = run_v4(sj301_loop_on_undeclared, "args.user_idss")
+    assert [(f.line, f.column, f.rule) for f in found] == [(13, 14, "SJ301")]
+    assert found[0].message == (
+        "loop_on names argument 'user_idss', which args_schema does not declare"
+    )
+    assert found[0].hint == "did you mean 'user_ids'?"
+    assert run_v4(sj302_loop_on_not_array, "args.user_idss") == []
+
+
+def test_runtime_4_loop_on_args_path_must_be_an_array() -> None:
+    found = run_v4(sj302_loop_on_not_array, "args.user_id")
+    assert [(f.line, f.column) for f in found] == [(13, 14)]
+    assert found[0].message == (
+        "loop_on names argument 'user_id', declared as type 'string': loop_on needs an array"
+    )
+    assert run_v4(sj301_loop_on_undeclared, "args.user_id") == []
+
+
+@pytest.mark.parametrize("rule", [sj301_loop_on_undeclared, sj302_loop_on_not_array])
+def test_runtime_4_file_with_flat_entries_is_left_to_sj809(rule: ModuleType) -> None:
     head = "label: V4\ndefault_runtime_version: 4\n"
-    assert run(rule, "resources.ticketing.tickets", head=head) == []
+    assert run(rule, "nope", head=head) == []
 
 
 @pytest.mark.parametrize("rule", [sj301_loop_on_undeclared, sj302_loop_on_not_array])

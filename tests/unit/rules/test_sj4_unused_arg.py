@@ -138,3 +138,80 @@ def test_nothing_or_unknowable_declared(schema: str) -> None:
         """)
         == []
     )
+
+
+V4 = "label: V4\ndefault_runtime_version: 4\n"
+
+
+def test_runtime_4_uses_in_jsonata_and_loop_on_count() -> None:
+    found = run(
+        """\
+        args_schema:
+          integrated_account_id: {type: string, required: true}
+          in_transform: {type: string}
+          in_state: {type: string}
+          in_query: {type: string}
+          in_run_if: {type: string}
+          looped: {type: array}
+          only_in_a_string: {type: string}
+          only_in_a_comment: {type: string}
+          never: {type: string}
+        resources:
+          - name: r
+            type: request
+            resource: a/b
+            method: list
+            integrated_account_id: "{{args.integrated_account_id}}"
+            run_if: "$exists(args.in_run_if) /* args.only_in_a_comment */"
+            query: '{"q": args.in_query, "note": "args.only_in_a_string"}'
+            loop_on: args.looped
+          - name: t
+            type: transform
+            depends_on: r
+            config: {expression: "resources.a.b[x = args.in_transform]"}
+          - name: s
+            type: update_state
+            depends_on: t
+            config: {key: k, value_expression: "args.in_state"}
+        """,
+        V4,
+    )
+    assert [f.message for f in found] == [
+        "argument 'only_in_a_string' is declared but never used",
+        "argument 'only_in_a_comment' is declared but never used",
+        "argument 'never' is declared but never used",
+    ]
+
+
+def test_runtime_4_a_whole_args_read_in_node_jsonata_silences_the_rule() -> None:
+    body = """\
+        args_schema:
+          a: {type: string}
+        resources:
+          - {name: t, type: transform, config: {expression: "$merge([$, args])"}}
+        """
+    assert run(body, V4) == []
+
+
+def test_runtime_4_name_like_fields_are_no_use() -> None:
+    found = run(
+        """\
+        args_schema:
+          a: {type: string}
+        resources:
+          - {name: "args.a", type: spool, depends_on: "{{args.a}}"}
+        """,
+        V4,
+    )
+    assert [f.message for f in found] == ["argument 'a' is declared but never used"]
+
+
+def test_entries_of_the_other_runtime_are_left_to_sj809() -> None:
+    body = """\
+        args_schema:
+          user_ids: {type: array}
+        resources:
+          - {resource: a/b, method: list}
+        """
+    assert run(body, V4) == []
+    assert [f.message for f in run(body)] == ["argument 'user_ids' is declared but never used"]
