@@ -1,7 +1,8 @@
-"""``validate``: load every job file in one process and run every rule over it.
+"""``validate``: load every job file and run every rule over it.
 
 One broken file never hides the others: each file is loaded on its own and every rule runs
-over every file whose data is a mapping. Cross-file rules run once over all files.
+over every file whose data is a mapping. Cross-file rules run once over all files. A large tree
+is spread over a pool of forked processes (``syncctl.pool``); the report is the same either way.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from syncctl.config import Config
 from syncctl.errors import UsageError
 from syncctl.findings import Finding, Report
 from syncctl.loader import Document, load_file
+from syncctl.pool import check_in_pool, pool_size
 from syncctl.rules import FileContext, JobFile, ProjectContext, all_rules
 
 JOB_SUFFIX = ".yaml"
@@ -71,23 +73,33 @@ def load_jobs(files: Iterable[Path], config: Config) -> list[JobFile]:
     return list(iter_jobs(files, config))
 
 
-def check_jobs(jobs: Iterable[JobFile], config: Config) -> tuple[list[JobFile], Report]:
-    """Run every file rule on each job as it comes, then the cross-file rules once.
+def check_files(jobs: Iterable[JobFile], config: Config) -> tuple[list[Finding], list[JobFile]]:
+    """Run every file rule on each job as it comes; its findings, and the jobs kept.
 
     Each job is kept without its node tree once its file rules have run (see
     ``Document.without_tree``): 10,000 trees took some 350 MB, and the allocator's time
     with them."""
-    registry = all_rules()
+    file_checks = all_rules().file_checks
     findings: list[Finding] = []
     kept: list[JobFile] = []
     for job in jobs:
         ctx = FileContext(job, config)
-        for _info, check in registry.file_checks:
+        for _info, check in file_checks:
             findings.extend(check(ctx))
         kept.append(replace(job, doc=job.doc.without_tree()))
-    project = ProjectContext(kept, config)
-    for _info, project_check in registry.project_checks:
-        findings.extend(project_check(project))
+    return findings, kept
+
+
+def check_project(jobs: Sequence[JobFile], config: Config) -> list[Finding]:
+    """Run the cross-file rules once over every job."""
+    project = ProjectContext(jobs, config)
+    return [f for _info, check in all_rules().project_checks for f in check(project)]
+
+
+def check_jobs(jobs: Iterable[JobFile], config: Config) -> tuple[list[JobFile], Report]:
+    """Run every file rule on each job as it comes, then the cross-file rules once."""
+    findings, kept = check_files(jobs, config)
+    findings.extend(check_project(kept, config))
     return kept, Report.build(findings, len(kept))
 
 
@@ -110,16 +122,27 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def validate_tree(paths: Sequence[Path], config: Config) -> tuple[list[JobFile], Report]:
-    """Load and check files and folders; a path that does not exist is a usage error."""
+def validate_tree(
+    paths: Sequence[Path], config: Config, *, workers: int | None = None
+) -> tuple[list[JobFile], Report]:
+    """Load and check files and folders; a path that does not exist is a usage error.
+
+    ``workers`` processes share the file rules (``None``: ``SYNCCTL_WORKERS``, else as many as
+    pay, see ``syncctl.pool.pool_size``); the jobs and the report are the same either way."""
     files, missing = discover(paths)
     if missing:
         shown = ", ".join(p.as_posix() for p in missing)
         raise UsageError(f"no such file or folder: {shown}", hint="check the path")
     with collector_paused():
-        return check_jobs(iter_jobs(files, config), config)
+        count = pool_size(len(files), workers)
+        if count == 1:
+            return check_jobs(iter_jobs(files, config), config)
+        all_rules()  # imported once here, inherited by every worker
+        findings, kept = check_in_pool(files, config, count)
+        findings.extend(check_project(kept, config))
+        return kept, Report.build(findings, len(kept))
 
 
-def validate_paths(paths: Sequence[Path], config: Config) -> Report:
+def validate_paths(paths: Sequence[Path], config: Config, *, workers: int | None = None) -> Report:
     """Validate files and folders; a path that does not exist is a usage error."""
-    return validate_tree(paths, config)[1]
+    return validate_tree(paths, config, workers=workers)[1]

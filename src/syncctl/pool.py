@@ -1,0 +1,209 @@
+"""Spread the file rules of a large tree over forked worker processes.
+
+``validate_tree`` asks :func:`pool_size` how many processes to use and, when more than one,
+calls :func:`check_in_pool`: the file list is cut into contiguous chunks; the parent checks the
+first chunk itself while each forked child loads and checks one other chunk and sends back, over
+a pipe, its findings and its jobs without their node tree (``Document.without_tree``). The
+parent then has exactly what one process would have had, in file order, and runs the
+cross-file rules once. ``Report.build`` sorts the findings, so the report is the same either way.
+
+Children are forked (Linux only: cheap, and they inherit the loaded rules and the compiled
+schema), only from a process without other threads (a lock held by another thread at fork time
+would stay held in the child forever), and leave with ``os._exit`` so that nothing of the
+parent (buffers, ``atexit``) runs twice. A child that dies is a ``SyncctlError`` naming how; an
+exception raised by a rule in a child is raised again in the parent, as one process would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import sys
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from syncctl.config import Config
+from syncctl.errors import SyncctlError, UsageError
+from syncctl.findings import Finding
+from syncctl.rules import JobFile
+
+WORKERS_ENV = "SYNCCTL_WORKERS"
+# Below this many files a second process costs more (fork, pickling) than it saves.
+MIN_FILES = 400
+_READ_SIZE = 1 << 20
+
+
+class WorkerDiedError(SyncctlError):
+    """A validation worker process ended without sending its results."""
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on (its affinity mask where the platform has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover - Linux has sched_getaffinity
+
+
+def workers_from_env() -> int | None:
+    """``SYNCCTL_WORKERS`` as a count (``None``: unset or empty); anything else is a usage error."""
+    raw = os.environ.get(WORKERS_ENV, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise UsageError(
+            f"{WORKERS_ENV} must be a whole number >= 1, not {raw!r}",
+            hint=f"set {WORKERS_ENV}=1 to validate in one process, or unset it",
+        )
+    return int(raw)
+
+
+def can_fork() -> bool:
+    """Forking is cheap and safe here: Linux, and no thread besides this one."""
+    threading = sys.modules.get("threading")  # not imported: no Python thread was started
+    alone = threading is None or threading.active_count() == 1
+    return sys.platform == "linux" and alone
+
+
+def pool_size(files: int, requested: int | None = None) -> int:
+    """How many processes check ``files`` files: 1 means no pool.
+
+    ``requested`` (``--workers``), else ``SYNCCTL_WORKERS``, forces the count (never more than one
+    per file); without either, the pool is used for ``MIN_FILES`` files or more when this process
+    may run on several CPUs, one process per CPU. One file is always checked in this process.
+    """
+    wanted = requested if requested is not None else workers_from_env()
+    if files < 2 or not can_fork():
+        return 1
+    if wanted is not None:
+        return min(wanted, files)
+    if files < MIN_FILES:
+        return 1
+    return max(1, min(cpu_count(), files // (MIN_FILES // 2)))
+
+
+def chunks(count: int, parts: int) -> list[range]:
+    """``range(count)`` cut into ``parts`` contiguous slices whose sizes differ by one at most."""
+    size, extra = divmod(count, parts)
+    out = []
+    start = 0
+    for index in range(parts):
+        stop = start + size + (1 if index < extra else 0)
+        out.append(range(start, stop))
+        start = stop
+    return out
+
+
+# What a child sends: its findings and, per file, (rel, layout, doc); or the error it met.
+_Shipped = tuple[str, tuple[str, ...] | None, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Child:
+    pid: int
+    read_fd: int
+    part: range
+
+
+def check_in_pool(
+    files: Sequence[Path], config: Config, workers: int
+) -> tuple[list[Finding], list[JobFile]]:
+    """The file rules' findings and the jobs (in file order), checked by ``workers`` processes."""
+    from syncctl.validate import check_files, iter_jobs  # validate imports this module lazily
+
+    own, *others = chunks(len(files), workers)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    children = [_fork(files, config, part) for part in others]
+    try:
+        findings, kept = check_files(iter_jobs([files[i] for i in own], config), config)
+        for child in children:
+            child_findings, shipped = _receive(child)
+            findings.extend(child_findings)
+            kept.extend(
+                JobFile(files[index], rel, doc, layout)
+                for index, (rel, layout, doc) in zip(child.part, shipped, strict=True)
+            )
+    finally:
+        for child in children:
+            _reap(child)
+    return findings, kept
+
+
+def _fork(files: Sequence[Path], config: Config, part: range) -> _Child:
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's lines are not traced by coverage
+        os.close(read_fd)
+        _run_child(files, config, part, write_fd)
+    os.close(write_fd)
+    return _Child(pid, read_fd, part)
+
+
+def _run_child(
+    files: Sequence[Path], config: Config, part: range, write_fd: int
+) -> None:  # pragma: no cover - runs in the forked child
+    code = 1
+    try:
+        from syncctl.validate import check_files, iter_jobs
+
+        try:
+            findings, kept = check_files(iter_jobs([files[i] for i in part], config), config)
+            shipped = [(job.rel, job.layout, job.doc) for job in kept]
+            payload = pickle.dumps((None, findings, shipped), pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # sent to the parent, raised there
+            payload = _pickled_error(exc)
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(payload)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _pickled_error(exc: BaseException) -> bytes:  # pragma: no cover - runs in the child
+    text = "".join(traceback.format_exception(exc))
+    try:
+        return pickle.dumps((text, exc, None), pickle.HIGHEST_PROTOCOL)
+    except Exception:  # one that does not pickle: send its text
+        return pickle.dumps((text, None, None), pickle.HIGHEST_PROTOCOL)
+
+
+def _receive(child: _Child) -> tuple[list[Finding], list[_Shipped]]:
+    blocks = []
+    while block := os.read(child.read_fd, _READ_SIZE):
+        blocks.append(block)
+    os.close(child.read_fd)
+    _pid, status = os.waitpid(child.pid, 0)
+    if not blocks or os.waitstatus_to_exitcode(status) != 0:
+        raise _died(child, status)
+    error_text, findings, shipped = pickle.loads(b"".join(blocks))  # our own child's bytes
+    if error_text is not None:
+        if isinstance(findings, BaseException):
+            findings.add_note(f"raised in validation worker {child.pid}:\n{error_text}")
+            raise findings
+        raise RuntimeError(f"validation worker {child.pid} failed:\n{error_text}")
+    return findings, shipped
+
+
+def _died(child: _Child, status: int) -> WorkerDiedError:
+    code = os.waitstatus_to_exitcode(status)
+    how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with {code}"
+    return WorkerDiedError(
+        f"validation worker {child.pid} (files {child.part.start + 1}-{child.part.stop}) {how}"
+        " before sending its results",
+        hint=f"rerun in one process with {WORKERS_ENV}=1 (or validate --workers 1)",
+    )
+
+
+def _reap(child: _Child) -> None:
+    """After an error: close the pipe, stop a child still at work and wait for it."""
+    with contextlib.suppress(OSError):  # already closed by _receive
+        os.close(child.read_fd)
+    with contextlib.suppress(ChildProcessError):  # already waited for by _receive
+        if os.waitpid(child.pid, os.WNOHANG) == (0, 0):
+            os.kill(child.pid, signal.SIGKILL)
+            os.waitpid(child.pid, 0)
