@@ -7,7 +7,8 @@ validated without errors (SJ005 and SJ010 at least): it re-checks types and rais
 
 ``payload()`` is what the API receives (design §2): the file minus its local keys
 (``description``, ``environments``, ``protected``), with ``integration_name`` and ``label``
-filled from their defaults (the folder; the job key).
+filled from their defaults (the folder; the job key). The reserved folder ``_multi/`` holds
+runtime-4 jobs that span integrations: their ``integration_name`` is ``""``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,14 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from syncctl.errors import InvalidJobError
 from syncctl.rules.base import JobFile
 from syncctl.syncjob import LOCAL_KEYS
+
+MULTI_FOLDER = "_multi"
+"""The folder of jobs that span integrations (design §1); they send ``integration_name: ""``."""
+
+
+def folder_integration_name(folder: str) -> str:
+    """The ``integration_name`` a job file in ``folder`` sends when it sets none."""
+    return "" if folder == MULTI_FOLDER else folder
 
 
 class Resource(BaseModel):
@@ -125,12 +134,17 @@ class JobSpec(BaseModel):
     def effective_label(self) -> str:
         return self.label if self.label is not None else self.key
 
+    @property
+    def effective_integration_name(self) -> str:
+        """What is sent: ``integration_name``, else the folder (``""`` for ``_multi/``)."""
+        if self.integration_name is not None:
+            return self.integration_name
+        return folder_integration_name(self.integration)
+
     def payload(self) -> dict[str, Any]:
         """The body sent to the sync-job API (a fresh copy each call)."""
         body = {k: _copy(v) for k, v in self.source.items() if k not in LOCAL_KEYS}
-        body["integration_name"] = (
-            self.integration_name if self.integration_name is not None else self.integration
-        )
+        body["integration_name"] = self.effective_integration_name
         body["label"] = self.effective_label
         return body
 

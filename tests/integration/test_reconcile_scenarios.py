@@ -7,6 +7,7 @@ project, then checks the plan output, the live jobs (read past the code under te
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -380,3 +381,100 @@ def test_verbose_apply_reports_progress_on_stderr(project: Project, live: Observ
     assert "[1/2]" not in result.stdout
     assert "Apply complete in local: 2 change(s) applied." in result.stdout
     assert len(live.jobs()) == 2
+
+
+V4_ARGS = {
+    "type": "object",
+    "properties": {
+        "integrated_account_id": {"type": "string", "required": True},
+        "webhook_id": {"type": "string", "required": True},
+    },
+}
+V4_LIST = {
+    "name": "list-tickets",
+    "type": "request",
+    "resource": "ticketing/tickets",
+    "method": "list",
+    "integrated_account_id": "{{args.integrated_account_id}}",
+}
+V4_SEND = {
+    "name": "to-webhook",
+    "type": "destination",
+    "destination_type": "webhook",
+    "resources_to_persist": ["list-tickets"],
+    "config": {"id": "{{args.webhook_id}}"},
+}
+
+
+def v4_job(label: str, *nodes: dict[str, object], **fields: object) -> dict[str, object]:
+    return {
+        "label": label,
+        "default_runtime_version": 4,
+        "args_schema": V4_ARGS,
+        "resources": list(nodes),
+        **fields,
+    }
+
+
+def test_v4_and_multi_jobs_apply_as_sent_diff_by_node_and_import_back_clean(
+    project: Project,
+    live: Observer,
+    emulator_server: ServerInfo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    files = {
+        "zendesk/tickets-v4": v4_job("Tickets to a webhook", V4_LIST, V4_SEND),
+        "_multi/helpdesk": v4_job(
+            "Helpdesk tickets, every integration", V4_LIST, V4_SEND, integration_name=""
+        ),
+    }
+    for key, data in files.items():
+        project.write_job(key, data)
+    plan = project.plan()
+    assert {c["key"]: c["send"]["integration_name"] for c in plan["changes"]} == {
+        "zendesk/tickets-v4": "zendesk",
+        "_multi/helpdesk": "",
+    }
+    markdown = project.ok("plan", "--format", "markdown").stdout
+    assert "<summary>graph of <code>_multi/helpdesk</code></summary>" in markdown
+    assert "  n0 -. persists .-> n1" in markdown
+    project.apply()
+    assert_converged(project, live, files)  # stored as sent; the next plan is empty
+    multi = live.get(project.ids()["_multi/helpdesk"])
+    assert (multi["integration_name"], multi["resources"]) == ("", [V4_LIST, V4_SEND])
+
+    # One inserted node is one added element, named; the graph is redrawn.
+    spool = {"name": "spool-all", "type": "spool", "depends_on": "list-tickets"}
+    files["zendesk/tickets-v4"] = v4_job("Tickets to a webhook", V4_LIST, spool, V4_SEND)
+    project.write_job("zendesk/tickets-v4", files["zendesk/tickets-v4"])
+    text = project.ok("plan").stdout
+    changed = [line for line in text.splitlines() if line.startswith("      ")]
+    assert changed[0].startswith('      + resources[1] spool-all: {"name": "spool-all"')
+    assert not any(line.lstrip().startswith(("- ", "~ ")) for line in changed)
+    (change,) = [c for c in project.plan()["changes"] if c["action"] == "update"]
+    assert [(d["op"], d["element"]) for d in change["diff"]] == [("add", "resources[1] spool-all")]
+    assert change["graph"] is not None
+    project.apply()
+    assert_converged(project, live, files)
+
+    # Imported into a fresh project: clean v4 files, the multi job under _multi/.
+    other = make_project(
+        tmp_path / "other", monkeypatch, {"local": (emulator_server.base_url, TOKEN)}
+    )
+    result = json.loads(other.ok("import", "--all", "--format", "json").stdout)
+    keys = {i["key"] for i in result["imported"]}
+    assert keys == {"zendesk/tickets-to-a-webhook", "_multi/helpdesk-tickets-every-integration"}
+    assert result["skipped"] == []
+    other.ok("validate", "--strict")
+    other.ok("fmt", "--check")
+    other.ok("plan", "--detailed-exitcode")
+    pairs = {
+        "zendesk/tickets-to-a-webhook": "zendesk/tickets-v4",
+        "_multi/helpdesk-tickets-every-integration": "_multi/helpdesk",
+    }
+    for imported, original in pairs.items():
+        assert other.read_job(imported) == expected_payload(original, files[original])
+    text = other.job_path("_multi/helpdesk-tickets-every-integration").read_text()
+    assert 'integration_name: ""' in text
+    assert "  - name: list-tickets\n    type: request\n    resource: ticketing/tickets" in text

@@ -32,7 +32,7 @@ def load_desired(config: Config, env: Environment) -> list[DesiredJob]:
         desired.append(
             DesiredJob(
                 key=spec.key,
-                integration=spec.integration_name or spec.integration,
+                integration=spec.effective_integration_name,
                 label=spec.effective_label,
                 payload=normalise(spec.payload()),
                 protected=spec.protected,

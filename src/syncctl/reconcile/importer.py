@@ -5,6 +5,10 @@ before it is written: what is imported is exactly what the next plan compares, s
 is empty. Existing files are never overwritten, and a job whose label is already used by a job
 file of this environment (or by a job imported earlier in the same run) is skipped: two files
 with one label fail validation (SJ006) and would make adoption ambiguous.
+
+A job with ``integration_name: ""`` (a runtime-4 job that spans integrations) goes into the
+reserved folder ``_multi/``, and its file keeps ``integration_name: ""``. Runtime 4 nodes are
+written in node order (``syncctl.canonical``), so imported files are ``fmt``-clean.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from syncctl.canonical import dump_job
 from syncctl.config import Config
 from syncctl.errors import NotFoundError
 from syncctl.loader import load_text
+from syncctl.model import MULTI_FOLDER
 from syncctl.reconcile.normalise import content_hash, normalise
 from syncctl.reconcile.session import Session
 from syncctl.reconcile.state import Entry, State
@@ -103,6 +108,12 @@ def labels_in_use(config: Config, environment: str) -> dict[str, str]:
     return used
 
 
+def job_folder(job: Mapping[str, Any]) -> str:
+    """The folder a live job's file goes to: its integration, or ``_multi`` for ``""``."""
+    name = job.get("integration_name")
+    return MULTI_FOLDER if name == "" else str(name or "")
+
+
 def file_data(job: Mapping[str, Any], environment: str | None) -> dict[str, Any]:
     """The job file for a live job: its writable fields that are set."""
     data = {k: v for k, v in normalise(job).items() if v is not None}
@@ -127,8 +138,8 @@ def import_jobs(
             if ids:  # asked for by id: say why nothing happened
                 skipped.append(Skipped(job_id, f"already managed as {owner}"))
             continue
-        folder = str(job.get("integration_name") or "")
-        if not NAME.match(folder):
+        folder = job_folder(job)
+        if folder != MULTI_FOLDER and not NAME.match(folder):
             skipped.append(Skipped(job_id, f"integration_name {folder!r} cannot be a folder name"))
             continue
         data = file_data(job, restrict)
