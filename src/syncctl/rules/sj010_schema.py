@@ -4,7 +4,11 @@ A clean file costs one pass of the compiled fast check (``syncctl.schema.is_sure
 only a file that fails it is run through jsonschema for precise errors. Each error is placed
 where the user must look: an unknown key at that key, a wrong value at the value, a missing key
 at the key of the mapping that lacks it (1:1 for the top level). One mistake gives one finding:
-a misspelt key is reported as unknown ("did you mean …?"), not also as a missing required key.
+a misspelt key is reported as unknown ("did you mean …?"), not also as a missing required key,
+and a mistake that a dedicated rule reports (entries of the other runtime's shape, a request
+without ``integrated_account_id``, a destination with nothing to persist) is left to that rule
+(``_schema_precedence``). A runtime 4 node whose ``type`` is unknown gets one finding, at the
+type: the schema picks the node's shape by its type, so no other field is judged.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from syncctl.findings import Finding, JsonPath, Severity, format_path
+from syncctl.rules._schema_precedence import deferred_keys, defers_error
 from syncctl.rules.base import FileContext, RuleInfo, file_rule
 from syncctl.schema import is_surely_valid, validator
 
@@ -62,7 +67,11 @@ def check_schema(ctx: FileContext) -> Iterable[Finding]:
 
 
 def _findings(ctx: FileContext, data: dict[str, Any]) -> list[Finding]:
-    errors = [_leaf(e) for e in validator().iter_errors(data)]
+    errors = [
+        leaf
+        for leaf in map(_leaf, validator().iter_errors(data))
+        if not defers_error(ctx.doc, tuple(leaf.absolute_path), str(leaf.validator))
+    ]
     typos: dict[JsonPath, set[str]] = {}
     out: list[Finding] = []
     for error in errors:
@@ -123,8 +132,8 @@ def _missing_keys(
     if not isinstance(error.instance, dict):  # pragma: no cover - jsonschema checks objects only
         return
     required: list[str] = list(error.validator_value)  # type: ignore[arg-type]
-    wanted = [k for k in required if k not in error.instance]
-    missing = [k for k in wanted if k not in typos.get(path, ())]
+    skip = typos.get(path, set()) | deferred_keys(ctx.doc, path)
+    missing = [k for k in required if k not in error.instance and k not in skip]
     if not missing:
         return
     names = ", ".join(repr(k) for k in missing)

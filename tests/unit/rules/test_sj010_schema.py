@@ -102,11 +102,11 @@ def test_repeated_environment_is_placed_at_the_repeat(tmp_path: Path) -> None:
     assert [(f.line, f.column, f.path) for f in found] == [(4, 30, "$.environments[2]")]
 
 
-def test_v4_nodes_are_accepted_loosely_but_need_a_known_type(tmp_path: Path) -> None:
+def test_v4_node_of_an_unknown_type_gets_one_finding_at_the_type(tmp_path: Path) -> None:
     text = (
         "label: x\ndefault_runtime_version: 4\nresources:\n"
-        "  - {type: request, name: a, resource: repos, method: list, anything: [1]}\n"
-        "  - {type: sink, name: b}\n"
+        "  - {type: request, name: a, resource: repos, method: list, integrated_account_id: x}\n"
+        "  - {type: sink, name: b, anything: [1]}\n"
     )
     found = _sj010(tmp_path, text)
     assert [(f.line, f.column) for f in found] == [(5, 12)]
