@@ -8,10 +8,12 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from syncctl.config import default_config
 from syncctl.findings import Finding
-from syncctl.loader import load_text
+from syncctl.loader import Document, load_text
 from syncctl.rules import (
     sj201_malformed_placeholder,
     sj202_unknown_cast,
@@ -19,6 +21,9 @@ from syncctl.rules import (
     sj204_resource_not_ancestor,
     sj205_unknown_root,
     sj206_cast_in_longer_string,
+    sj301_loop_on_undeclared,
+    sj302_loop_on_not_array,
+    sj402_unused_arg,
 )
 from syncctl.rules._sites import sites_of
 from syncctl.rules.base import FileContext, JobFile
@@ -386,3 +391,76 @@ def test_sj204_is_quiet_when_a_link_upstream_is_unresolved() -> None:
              config: {id: "{{resources.q.r}}"}}
         """
     assert run(sj204_resource_not_ancestor, body) == []
+
+
+# -- property: the rules survive any node-shaped runtime 4 data ----------------------------
+
+_NODE_KEYS = st.sampled_from(
+    [
+        "name",
+        "type",
+        "depends_on",
+        "resources_to_persist",
+        "resource",
+        "loop_on",
+        "recurse",
+        "if",
+        "config",
+        "expression",
+        "query",
+        "run_if",
+    ]
+)
+_TEXT = st.sampled_from(
+    [
+        "a",
+        "b",
+        "request",
+        "destination",
+        "transform",
+        "x/y",
+        "args.a",
+        "args.",
+        "{{resources.a.value}}",
+        "{{resources.x.y.z}}",
+        "{{resources}}",
+        "{{resources..}}",
+        "{{args.a|b?:c}}",
+        "$exists(args.a) and 'args.b'",
+        "{{x",
+    ]
+)
+_VALUE = st.recursive(
+    st.one_of(st.none(), st.integers(), _TEXT),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(_NODE_KEYS, inner, max_size=4)
+    ),
+    max_leaves=15,
+)
+_RULES = (
+    sj201_malformed_placeholder,
+    sj202_unknown_cast,
+    sj203_undeclared_arg,
+    sj204_resource_not_ancestor,
+    sj206_cast_in_longer_string,
+    sj301_loop_on_undeclared,
+    sj302_loop_on_not_array,
+    sj402_unused_arg,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.dictionaries(_NODE_KEYS, _VALUE, max_size=6), max_size=4),
+    st.one_of(st.none(), st.dictionaries(st.sampled_from(["a", "b"]), _VALUE, max_size=2)),
+)
+def test_rules_never_raise_on_runtime_4_nodes(
+    nodes: list[dict[str, object]], schema: object
+) -> None:
+    data = {"default_runtime_version": 4, "args_schema": schema, "resources": nodes}
+    job = JobFile(Path(FILE), FILE, Document(FILE, data, None, ()), ("github", "repos.yaml"))
+    ctx = FileContext(job, default_config(Path("/nowhere")))
+    for rule in _RULES:
+        for finding in rule.check(ctx):
+            assert finding.rule == rule.RULE.id
+            assert finding.message
