@@ -102,6 +102,8 @@ def _hint_v4(scope: Scope, target: Target, read: Query, in_recurse: bool) -> str
         )
     producer = target.nodes[0]
     if producer.index == node.index:
+        if node.type != "request":
+            return f"a node does not read its own output; read a node upstream of {node.label!r}"
         own = ".".join(node.output_path() or ())
         if in_recurse and own:
             return f"inside recurse a request reads its own records as resources.{own}"

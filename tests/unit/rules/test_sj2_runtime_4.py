@@ -356,6 +356,12 @@ def test_sj204_a_sibling_read_names_the_node_and_its_upstream() -> None:
             "inside recurse a request reads its own records as resources.a.b",
         ),
         (
+            '{name: n, type: get_state, config: {key: k, default: "{{resources.n.value}}"}}',
+            "{{resources.n.value}} reads node 'n', which is not upstream of node 'n' "
+            "(upstream: none)",
+            "a node does not read its own output; read a node upstream of 'n'",
+        ),
+        (
             "{name: n, type: transform, depends_on: list,"
             ' config: {expression: x, extra: "{{resources.tickets.lists.id}}"}}',
             "{{resources.tickets.lists.id}} reads 'tickets.lists', which is not upstream of node "
