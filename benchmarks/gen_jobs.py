@@ -369,14 +369,242 @@ def render_job(rng: random.Random, index: int) -> tuple[str, str, str]:
     return integration, stem, "\n".join(out) + "\n"
 
 
-def generate(out_dir: Path, count: int, seed: int = 0) -> list[Path]:
-    """Write ``count`` job files and ``syncctl.toml`` under ``out_dir``; return the job paths."""
+# ---- runtime 4: named nodes -----------------------------------------------------------------
+
+VERBS = ("list", "fetch", "pull", "read", "sync", "load")
+FIELDS = (
+    "id", "name", "title", "status", "email", "created_at", "updated_at", "owner_id",
+    "amount", "currency", "priority", "type", "url", "tags", "description", "parent_id",
+)  # fmt: skip
+CURSORS = ("last_synced_at", "cursor", "since", "high_water_mark", "last_run_at")
+DESTINATIONS = (("webhook", "webhook_id"), ("datastore", "datastore_id"))
+STATE_VALUES = (
+    "sync_job_run.status = 'completed' ? sync_job_run.started_at",
+    "sync_job_run.status = 'completed' ? $now()",
+    "sync_job_run.status = 'completed' and $exists(sync_job_run.started_at)"
+    " ? sync_job_run.started_at : undefined",
+)
+
+
+def _jsonata_path(path: str) -> str:
+    """``knowledge-base/page_content`` -> ``resources.`knowledge-base`.page_content``."""
+    parts = [f"`{p}`" if not p.isidentifier() else p for p in path.split("/")]
+    return ".".join(["resources", *parts])
+
+
+def _yaml_str(text: str) -> str:
+    """A single-quoted YAML scalar (JSONata has double quotes and braces)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _node(name: str, kind: str, *fields: str, depends_on: str | None = None) -> str:
+    lines = [f"  - name: {name}", f"    type: {kind}"]
+    if depends_on is not None:
+        lines.append(f"    depends_on: {depends_on}")
+    lines.extend(f"    {line}" for line in fields)
+    return "\n".join(lines)
+
+
+def _transform_expression(rng: random.Random, source: str, tag: str) -> str:
+    """A JSONata reshaping of ``source`` records; ``tag`` makes it unique to its job."""
+    picked = rng.sample(FIELDS[1:], k=rng.randint(2, 5))
+    pairs = ", ".join(f'"{f}": $r.{f}' for f in picked)
+    style = rng.randrange(3)
+    if style == 0:
+        return f'$map({source}, function($r) {{ {{"id": $r.id, {pairs}, "source": "{tag}"}} }})'
+    if style == 1:
+        keep = rng.choice(picked)
+        return (
+            f"$filter({source}, function($r) {{ $exists($r.{keep}) }})"
+            f'.{{"id": id, "{keep}": {keep}, "source": "{tag}"}}'
+        )
+    limit = rng.randint(1, 500)
+    return (
+        f'{source}[$count(tags) < {limit}].{{"id": id, "{picked[0]}": {picked[0]}, "job": "{tag}"}}'
+    )
+
+
+def render_v4_job(rng: random.Random, index: int) -> tuple[str, str, str]:
+    """One runtime 4 job: (folder, file stem, YAML text). Requests in a parent/child tree
+    (``loop_on`` the parent's records), optional state (get_state -> add_context -> ... ->
+    event complete -> update_state), transforms and spools with JSONata, one or two
+    destinations gated by ``run_if``."""
+    integration = rng.choice(sorted(INTEGRATIONS))
+    model = rng.choice(INTEGRATIONS[integration])
+    tree = PROXY[integration] if model == "proxy" else MODELS[model]
+    picked = _pick_resources(rng, tree)
+    multi = model != "proxy" and rng.random() < 0.08
+    tag = f"{integration}-{index:05d}"
+    verb = rng.choice(VERBS)
+    args: dict[str, str] = {
+        "integrated_account_id": "{type: string, format: integrated_account_id, required: true}"
+    }
+    nodes: list[str] = []
+
+    incremental = rng.random() < 0.5
+    upstream: str | None = None
+    cursor = rng.choice(CURSORS)
+    if incremental:
+        args["start_date"] = "{type: string, format: date, required: true}"
+        read = f"read-{cursor.replace('_', '-')}"
+        expose = f"expose-{cursor.replace('_', '-')}"
+        nodes.append(
+            _node(
+                read, "get_state", f'config: {{key: {cursor}, default: "{{{{args.start_date}}}}"}}'
+            )
+        )
+        expression = f'{{"{cursor}": resources.`{read}`.value, "job": "{tag}"}}'
+        nodes.append(
+            _node(
+                expose,
+                "add_context",
+                f"config: {{expression: {_yaml_str(expression)}}}",
+                depends_on=read,
+            )
+        )
+        upstream = expose
+
+    scope = rng.choice(SCOPE_ARGS[model]) if rng.random() < 0.4 else None
+    if scope is not None:
+        args[scope] = f"{{type: string, description: Only this {scope.replace('_', ' ')}.}}"
+    request_names: dict[str, str] = {}
+    for name in picked:
+        path = name if model == "proxy" else f"{model}/{name}"
+        node_name = f"{verb}-{name.replace('_', '-').lower()}"
+        parent = tree[name]
+        fields = [
+            f"resource: {path}",
+            "method: list",
+            'integrated_account_id: "{{args.integrated_account_id}}"',
+        ]
+        query: list[str] = []
+        depends = upstream
+        if parent is not None:
+            parent_path = parent if model == "proxy" else f"{model}/{parent}"
+            dotted = "resources." + parent_path.replace("/", ".")
+            depends = request_names[parent]
+            fields.append(f"loop_on: {dotted}")
+            query.append(f'  {_singular(parent)}_id: "{{{{{dotted}.id}}}}"')
+            if rng.random() < 0.3:
+                limit = rng.randint(1, 900)
+                fields.insert(
+                    0, f"run_if: {_yaml_str(f'$count({_jsonata_path(parent_path)}) < {limit}')}"
+                )
+        else:
+            if incremental:
+                op = rng.choice(("gt", "gte"))
+                query.append(f'  updated_at: {{{op}: "{{{{{cursor}}}}}"}}')
+            if scope is not None:
+                query.append(f'  {scope}: "{{{{args.{scope}:undefined}}}}"')
+            if model != "proxy" and rng.random() < 0.2:
+                fields.append("delete_tracking: soft")
+        if rng.random() < 0.3:
+            query.append(f"  per_page: {rng.choice((50, 100, 200))}")
+        if query:
+            fields.append("query:")
+            fields.extend(query)
+        nodes.append(_node(node_name, "request", *fields, depends_on=depends))
+        request_names[name] = node_name
+
+    persisted = list(request_names.values())
+    last = picked[-1]
+    last_path = last if model == "proxy" else f"{model}/{last}"
+    if rng.random() < 0.7:
+        shape = f"shape-{last.replace('_', '-').lower()}"
+        expression = _transform_expression(rng, _jsonata_path(last_path), tag)
+        nodes.append(
+            _node(
+                shape,
+                "transform",
+                f"config: {{expression: {_yaml_str(expression)}}}",
+                depends_on=request_names[last],
+            )
+        )
+        persisted = [*persisted[:-1], shape]  # the last request's records, reshaped
+        if rng.random() < 0.3:
+            collect = f"collect-{last.replace('_', '-').lower()}"
+            total = f"total-{last.replace('_', '-').lower()}"
+            nodes.append(_node(collect, "spool", depends_on=shape))
+            summary = f'{{"count": $count({_jsonata_path(last_path)}), "job": "{tag}"}}'
+            nodes.append(
+                _node(
+                    total,
+                    "transform",
+                    f"config: {{expression: {_yaml_str(summary)}}}",
+                    depends_on=collect,
+                )
+            )
+            persisted.append(total)
+
+    kinds = rng.sample(DESTINATIONS, k=rng.choice((1, 1, 2)))
+    for kind, arg in kinds:
+        required = len(kinds) == 1 and rng.random() < 0.5
+        args[arg] = f"{{type: string, format: {arg}{', required: true' if required else ''}}}"
+        fields = [f"destination_type: {kind}"]
+        if not required:
+            condition = f"$exists(args.{arg})"
+            if scope is not None and rng.random() < 0.5:
+                condition += f' and $string(args.{scope}) != "{tag}"'
+            fields.insert(0, f"run_if: {_yaml_str(condition)}")
+        fields.append(f"resources_to_persist: [{', '.join(persisted)}]")
+        fields.append(f'config: {{id: "{{{{args.{arg}}}}}"}}')
+        nodes.append(_node(f"to-{kind}", "destination", *fields))
+
+    if incremental:
+        nodes.append(_node("on-complete", "event", "config: {name: complete}"))
+        value = rng.choice(STATE_VALUES)
+        nodes.append(
+            _node(
+                f"save-{cursor.replace('_', '-')}",
+                "update_state",
+                "config:",
+                f"  key: {cursor}",
+                f"  value_expression: {_yaml_str(value)}",
+                depends_on="on-complete",
+            )
+        )
+
+    folder = "_multi" if multi else integration
+    stem = f"{verb}-{'-'.join(p.replace('_', '-').lower() for p in picked[:2])}-{index:05d}"
+    label = (
+        f"{'Any ' + model if multi else _title(integration)} {', '.join(picked[:3])} v4 #{index}"
+    )
+    out = [
+        "# yaml-language-server: $schema=../../schemas/sync-job.schema.json",
+        'integration_name: ""' if multi else f"integration_name: {integration}",
+        f'label: "{label}"',
+        f"description: Generated runtime 4 job {index} ({len(nodes)} nodes).",
+        "default_runtime_version: 4",
+    ]
+    if rng.random() < 0.3:
+        out.append("environments: [staging, production]")
+    out.append("args_schema:")
+    out.extend(f"  {name}: {spec}" for name, spec in args.items())
+    if scope is not None and rng.random() < 0.4:
+        check = (
+            f"$exists(args.{scope}) and $length(args.{scope}) = 0"
+            f' ? {{"message": "{scope} is empty ({tag})"}}'
+        )
+        out.append(f"args_validation: {_yaml_str(check)}")
+    out.append(f'mutex_key: "{tag}-{{{{args.integrated_account_id}}}}"')
+    if incremental:
+        out.append(f'state_key: "{tag}-{{{{args.integrated_account_id}}}}"')
+    out.append("resources:")
+    out.extend(nodes)
+    return folder, stem, "\n".join(out) + "\n"
+
+
+def generate(out_dir: Path, count: int, seed: int = 0, runtime: int = 3) -> list[Path]:
+    """Write ``count`` job files and ``syncctl.toml`` under ``out_dir``; return the job paths.
+
+    ``runtime`` 3 writes the legacy corpus (runtime 2 and 3 jobs), 4 the runtime 4 corpus."""
     rng = random.Random(seed)
+    render = render_v4_job if runtime == 4 else render_job
     jobs_dir = out_dir / "jobs"
     written: list[Path] = []
     made: set[Path] = set()
     for index in range(count):
-        integration, stem, text = render_job(rng, index)
+        integration, stem, text = render(rng, index)
         folder = jobs_dir / integration
         if folder not in made:
             folder.mkdir(parents=True, exist_ok=True)
@@ -393,13 +621,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path, help="folder to write jobs/ and syncctl.toml into")
     parser.add_argument("n", type=int, help="number of job files")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--runtime",
+        type=int,
+        choices=(3, 4),
+        default=3,
+        help="3: the legacy corpus (runtime 2 and 3 jobs); 4: runtime 4 node graphs (default 3)",
+    )
     args = parser.parse_args(argv)
     if args.n < 0:
         parser.error("N must be >= 0")
     existing = args.out_dir / "jobs"
     if existing.exists() and any(existing.iterdir()):
         parser.error(f"{existing} is not empty; pick a new OUT_DIR")
-    paths = generate(args.out_dir, args.n, args.seed)
+    paths = generate(args.out_dir, args.n, args.seed, args.runtime)
     print(f"wrote {len(paths)} job files under {existing}", file=sys.stderr)
     return 0
 

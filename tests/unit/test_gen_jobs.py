@@ -12,6 +12,7 @@ import pytest
 
 from syncctl.config import load_config
 from syncctl.loader import load_file
+from syncctl.rules._runtime import jsonata_sites
 from syncctl.validate import validate_paths
 
 GEN_PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "gen_jobs.py"
@@ -47,6 +48,49 @@ def test_generated_corpus_validates_clean_in_strict_mode(
     assert report.findings == (), shown
     assert report.files_checked == 250
     assert not report.failed(strict=True)
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_generated_runtime_4_corpus_validates_clean_in_strict_mode(
+    gen: ModuleType, tmp_path: Path, seed: int
+) -> None:
+    paths = gen.generate(tmp_path, 250, seed, runtime=4)
+    config = load_config(tmp_path / "syncctl.toml")
+    report = validate_paths([tmp_path / "jobs"], config)
+    shown = "\n".join(
+        f"{f.file}:{f.line}:{f.column}: {f.rule} {f.message}" for f in report.findings[:20]
+    )
+    assert report.findings == (), shown
+    assert report.files_checked == len(paths) == 250
+
+
+def test_runtime_4_corpus_exercises_every_node_type_and_varied_jsonata(
+    gen: ModuleType, tmp_path: Path
+) -> None:
+    paths = gen.generate(tmp_path, 400, 11, runtime=4)
+    docs = [load_file(p) for p in paths]
+    assert all(d.data["default_runtime_version"] == 4 for d in docs)
+    nodes = [n for d in docs for n in d.data["resources"]]
+    kinds = {n["type"] for n in nodes}
+    assert kinds == {
+        "request", "transform", "spool", "add_context", "get_state", "update_state", "event",
+        "destination",
+    }  # fmt: skip
+    assert {n["destination_type"] for n in nodes if n["type"] == "destination"} == {
+        "webhook",
+        "datastore",
+    }
+    assert any("loop_on" in n for n in nodes if n["type"] == "request")
+    assert any("delete_tracking" in n for n in nodes if n["type"] == "request")
+    assert any(d.data["integration_name"] == "" for d in docs)  # _multi/ jobs too
+    assert sum(p.parent.name == "_multi" for p in paths) > 10
+    names = [n["name"] for n in nodes]
+    assert len(set(names)) > 100  # node names vary from job to job
+    expressions = [site.text for d in docs for site in jsonata_sites(d)]
+    assert len(expressions) > 2 * len(docs)
+    assert len(set(expressions)) >= len(expressions) / 2  # at least half are distinct
+    spots = {site.path[-1] for d in docs for site in jsonata_sites(d)}
+    assert {"run_if", "expression", "value_expression", "args_validation"} <= spots
 
 
 def test_same_seed_same_files_other_seed_other_files(gen: ModuleType, tmp_path: Path) -> None:
@@ -92,6 +136,10 @@ def test_cli_writes_files_and_refuses_a_used_folder(
     assert len(list((tmp_path / "jobs").rglob("*.yaml"))) == 12
     assert (tmp_path / "syncctl.toml").is_file()
     assert "wrote 12 job files" in capsys.readouterr().err
+    assert gen.main([str(tmp_path / "v4"), "5", "--runtime", "4"]) == 0
+    written = sorted((tmp_path / "v4" / "jobs").rglob("*.yaml"))
+    assert len(written) == 5
+    assert all("default_runtime_version: 4\n" in p.read_text("utf-8") for p in written)
     with pytest.raises(SystemExit) as exc:
         gen.main([str(tmp_path), "12"])
     assert exc.value.code == 2
