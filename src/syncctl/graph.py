@@ -111,7 +111,7 @@ def _v4_graph(key: str, entries: list[Any]) -> JobGraph:
 
 def _legacy_graph(key: str, runtime: int | None, data: dict[str, Any]) -> JobGraph:
     graph = graph_of(Document(key, data, None, ()))
-    if graph is None:  # entries of the runtime 4 shape: draw them as bare positions
+    if graph is None:  # entries of the runtime 4 shape (SJ809): nothing to draw
         return JobGraph(key, runtime, (), ())
     nodes = tuple(
         GraphNode(

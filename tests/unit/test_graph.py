@@ -188,3 +188,8 @@ def test_to_dict_lists_nodes_and_edges() -> None:
         {"from": 0, "to": 1, "kind": "depends_on"},
         {"from": 1, "to": 2, "kind": "depends_on"},
     ]
+
+
+def test_named_nodes_in_a_runtime_3_job_draw_nothing() -> None:
+    data = {"default_runtime_version": 3, "resources": [{"name": "a", "type": "spool"}]}
+    assert job_graph("k/j", data) == JobGraph("k/j", 3, (), ())
