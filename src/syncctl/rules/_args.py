@@ -4,6 +4,9 @@ Both dialects are read: the wrapped ``{type: object, properties: {...}}`` and th
 map of name -> property. ``args_schema`` null or absent declares nothing. A shape that is neither
 (a list, a string, ``properties`` that is not a mapping) gives ``None``: SJ010/SJ401 report it,
 and the rules that need the declarations stay quiet rather than guess.
+
+Also here: the ``loop_on`` values that name an argument (``loop_sites``, both runtimes), which
+SJ301, SJ302 and SJ402 read. JSONata reads of arguments are found by ``_jsonata_args``.
 """
 
 from __future__ import annotations
@@ -152,8 +155,7 @@ def loop_sites(doc: Document) -> tuple[LoopSite, ...]:
     nodes = nodes_of(doc)
     for node in nodes.nodes if nodes is not None else ():
         value = node.fields.get("loop_on")
-        loop = loop_on_arg_v4(value) if isinstance(value, str) else None
-        if isinstance(value, str) and loop is not None:
+        if isinstance(value, str) and (loop := loop_on_arg_v4(value)) is not None:
             out.append(LoopSite(node.index, value, loop))
     return tuple(out)
 

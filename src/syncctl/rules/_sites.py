@@ -24,9 +24,11 @@ from syncctl.placeholders import Parsed, Placeholder, parse
 from syncctl.rules._memo import per_document
 from syncctl.rules._runtime import is_runtime_v4, jsonata_sites
 
+# runtime 4 node fields never templated (``run_if`` is JSONata whatever its value)
 _NODE_NOT_TEMPLATED = frozenset(
     {"name", "type", "depends_on", "resources_to_persist", "loop_on", "destination_type", "run_if"}
 )
+# runtime 1-3 entries
 _NOT_TEMPLATED = frozenset({"loop_on", "run_if", "expression", "value_expression"})
 _JSONATA_WHEN_STRING = frozenset({"query", "body"})
 TOP_LEVEL = ("mutex_key", "state_key")
@@ -96,6 +98,7 @@ def _walk_node(
 
 
 def _nodes(doc: Document, resources: list[Any], out: list[Site]) -> None:
+    """The sites of runtime 4 nodes: every field but the naming ones, minus the JSONata."""
     skip = {site.path for site in jsonata_sites(doc) if site.node is not None}
     for index, node in enumerate(resources):
         if not isinstance(node, dict):
@@ -106,6 +109,7 @@ def _nodes(doc: Document, resources: list[Any], out: list[Site]) -> None:
 
 
 def _entries(resources: list[Any], out: list[Site]) -> None:
+    """The sites of runtime 1-3 entries."""
     for index, item in enumerate(resources):
         if not isinstance(item, dict):
             continue
