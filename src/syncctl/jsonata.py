@@ -64,6 +64,8 @@ _TEMPLATES = {
     "S0401": "Type parameters can only be applied to functions and arrays",
     "S0402": "Choice groups containing parameterized types are not supported",
 }
+# Errors whose position is the offending character itself, not the one after the token.
+_AT_THE_CHARACTER = frozenset({None, "S0102", "S0103", "S0104", "S0106"})
 _PLACEHOLDER = re.compile(r"\{\{\w+\}\}")
 _NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([Ee][-+]?[0-9]+)?")
 
@@ -74,8 +76,9 @@ class JsonataError:
     which JavaScript reports without one), its one-line ``message``, and ``position``, the
     0-based offset in the expression the parser points at (``None`` when it gives none).
 
-    The reference's position is where its tokenizer stood: usually just *after* the offending
-    token. ``at`` is the offset to show a person, clamped into the expression.
+    The reference's position is where its tokenizer stood: for most errors just *after* the
+    offending token, for a few (bad number, escape or comment; an invalid regex) *at* it.
+    ``at`` is the offset of the character to show a person, inside the expression.
     """
 
     code: str | None
@@ -83,9 +86,11 @@ class JsonataError:
     position: int | None
 
     def at(self, length: int) -> int:
-        if self.position is None:
+        """The offset of the offending character in an expression of ``length`` characters."""
+        if self.position is None or length <= 0:
             return 0
-        return max(0, min(self.position, length - 1))
+        offset = self.position if self.code in _AT_THE_CHARACTER else self.position - 1
+        return max(0, min(offset, length - 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +115,7 @@ class _InvalidRegex(Exception):
         super().__init__(problem)
         self.pattern = pattern
         self.problem = problem
-        self.position: int | None = None  # the offset of the pattern, set by the tokenizer
+        self.position: int | None = None  # the offset of its opening slash, set by the tokenizer
 
 
 def _regex_engine(pattern: str, flags: Any) -> Any:
@@ -160,7 +165,7 @@ def _classes() -> tuple[Any, type[Exception]]:
                     raise jexception.JException("S0103", exc.location, exc.current) from None
                 raise
             except _InvalidRegex as exc:
-                exc.position = start + 1
+                exc.position = start  # the opening slash
                 raise
 
     class Invocation(parser.Parser.InfixFunctionInvocation):  # type: ignore[misc]

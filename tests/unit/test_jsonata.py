@@ -55,7 +55,16 @@ def test_shipped_function_list_is_the_fixture() -> None:
 def test_error_is_a_value_with_code_message_and_position() -> None:
     error = syntax_error('{"last_synced_at": resources.`read-cursor`.value')
     assert error == jsonata.JsonataError("S0203", 'Expected "}" before end of expression', 48)
-    assert error.at(48) == 47  # clamped into the expression
+    assert error.at(48) == 47  # the last character: the reference points just after it
+
+
+def test_at_points_at_the_token_or_at_the_character() -> None:
+    after = syntax_error("a ++ b")  # S0211 at 4: just after the second "+"
+    assert after is not None
+    assert (after.position, after.at(6)) == (4, 3)
+    at = syntax_error('"\\q"')  # S0103 at 2: the "q" itself
+    assert at is not None
+    assert (at.code, at.position, at.at(4)) == ("S0103", 2, 2)
 
 
 def test_position_less_error_points_at_the_start() -> None:
@@ -67,7 +76,7 @@ def test_position_less_error_points_at_the_start() -> None:
 def test_invalid_regex_has_no_code_and_points_at_the_pattern() -> None:
     error = syntax_error("$match(text, /x**/)")
     assert error is not None
-    assert (error.code, error.position) == (None, 14)
+    assert (error.code, error.position, error.at(19)) == (None, 13, 13)
     assert error.message.startswith("Invalid regular expression: /x**/:")
 
 
