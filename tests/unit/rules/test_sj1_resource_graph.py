@@ -174,16 +174,9 @@ def test_wrong_shapes_are_left_to_the_schema_rule(rule: ModuleType, body: str) -
     assert run(rule, body) == []
 
 
-@pytest.mark.parametrize(
-    "rule",
-    [
-        sj101_depends_on_unknown,
-        sj102_depends_on_ambiguous,
-        sj103_dependency_cycle,
-        sj104_duplicate_resource,
-    ],
-)
+@pytest.mark.parametrize("rule", [sj102_depends_on_ambiguous, sj104_duplicate_resource])
 def test_runtime_4_node_graphs_are_not_checked_here(rule: ModuleType) -> None:
+    # SJ101 and SJ103 read runtime 4 node names too (tests/unit/rules/test_sj1_v4_nodes.py)
     head = "label: V4\ndefault_runtime_version: 4\n"
     assert (
         run(
