@@ -91,7 +91,8 @@ def test_sj103_a_cycle_is_reported_once_at_its_first_node() -> None:
 
 
 def test_sj103_self_dependency() -> None:
-    (found,) = run(sj103_dependency_cycle, "resources:\n  - {name: a, type: spool, depends_on: a}\n")
+    body = "resources:\n  - {name: a, type: spool, depends_on: a}\n"
+    (found,) = run(sj103_dependency_cycle, body)
     assert found.message == "node 'a' depends on itself: a -> a"
     assert (found.line, found.column) == (6, 40)
 
