@@ -140,11 +140,29 @@ def _missing_keys(
     plural = "s" if len(missing) > 1 else ""
     where = _where(path) if path else "the job file"
     message = f"{where} is missing the required key{plural} {names}"
-    hint = "required keys: " + ", ".join(required)
+    hint = _renames(missing, required, error) or "required keys: " + ", ".join(required)
     if not path:
         yield Finding(ctx.job.rel, 1, 1, RULE.id, RULE.severity, message, "$", hint)
     else:
         yield ctx.finding(RULE, path, message, key=True, hint=hint)
+
+
+def _renames(missing: list[str], required: list[str], error: ValidationError) -> str | None:
+    """ "rename 'tpye' to 'type'" for a missing key that a key of the mapping misspells.
+
+    Needed where the mapping's schema is open, so the misspelling was not reported as an
+    unknown key: a runtime 4 node whose shape is not chosen yet because ``type`` is missing.
+    """
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    known = {*schema.get("properties", {}), *required}
+    strays = [k for k in error.instance if k not in known]  # type: ignore[union-attr]
+    renames = []
+    for key in missing:
+        close = difflib.get_close_matches(key, strays, n=1, cutoff=0.6)
+        if close:
+            strays.remove(close[0])
+            renames.append(f"rename {close[0]!r} to {key!r}")
+    return "; ".join(renames) or None
 
 
 def _value_error(ctx: FileContext, error: ValidationError) -> Finding:

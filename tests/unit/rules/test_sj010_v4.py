@@ -116,9 +116,22 @@ def test_unknown_type_is_one_finding_at_the_type_whatever_else_the_node_holds(
 
 
 def test_node_without_type_is_one_finding(tmp_path: Path) -> None:
-    assert _sj010(tmp_path, "- {name: x, resource: repos}\n") == [
-        (1, 3, "$.resources[0]", "resources[0] is missing the required key 'type'")
+    found = [
+        f for f in _all(tmp_path, HEAD + "- {name: x, resource: repos}\n") if f.rule == "SJ010"
     ]
+    assert [(f.path, f.message) for f in found] == [
+        ("$.resources[0]", "resources[0] is missing the required key 'type'")
+    ]
+    assert found[0].hint == "required keys: name, type"
+
+
+def test_node_with_a_misspelt_type_key_is_told_to_rename_it(tmp_path: Path) -> None:
+    text = HEAD + "- {nmae: x, tpye: spool, depends_on: list-repos}\n"
+    found = [f for f in _all(tmp_path, text) if f.rule == "SJ010"]
+    assert [(f.path, f.message) for f in found] == [
+        ("$.resources[0]", "resources[0] is missing the required keys 'name', 'type'")
+    ]
+    assert found[0].hint == "rename 'nmae' to 'name'; rename 'tpye' to 'type'"
 
 
 def test_node_that_is_not_a_mapping_is_one_finding(tmp_path: Path) -> None:
