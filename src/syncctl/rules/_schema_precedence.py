@@ -7,7 +7,7 @@ a dedicated rule of syncctl reports with a better message:
   runtime 4 file): SJ809, once per file, names the runtime to set. Every schema error at or
   under ``resources[i]`` is then a consequence of that one mistake.
 * a runtime 4 ``request`` node without ``integrated_account_id``: SJ804.
-* a runtime 4 ``destination`` whose ``resources_to_persist`` is missing or empty: SJ802.
+* a runtime 4 ``destination`` whose ``resources_to_persist`` is missing, null or empty: SJ802.
 
 SJ010 asks :func:`defers_error` of every error and :func:`deferred_keys` of every "missing
 required key" error, and stays silent about what they return.
@@ -15,7 +15,7 @@ required key" error, and stays silent about what they return.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from syncctl.loader import Document
@@ -27,18 +27,22 @@ _MISSING_ELSEWHERE: dict[str, frozenset[str]] = {
     "destination": frozenset({"resources_to_persist"}),  # SJ802
 }
 
-# (node type, field, schema keyword) whose failure a dedicated rule reports.
-_VALUE_ELSEWHERE = frozenset({("destination", "resources_to_persist", "minItems")})  # SJ802
+# (node type, field) -> the values of that field another rule reports, whatever the
+# schema says about them: SJ802 reports a resources_to_persist that is null or empty.
+_VALUE_ELSEWHERE: dict[tuple[str, str], Callable[[Any], bool]] = {
+    ("destination", "resources_to_persist"): lambda value: value is None or value == [],
+}
 
 
-def defers_error(doc: Document, path: Sequence[str | int], keyword: str) -> bool:
-    """Whether the schema error ``keyword`` at ``path`` is another rule's to report."""
+def defers_error(doc: Document, path: Sequence[str | int], value: Any) -> bool:
+    """Whether a schema error about ``value`` at ``path`` is another rule's to report."""
     if len(path) >= 2 and path[0] == "resources" and isinstance(path[1], int):
         if shape_mismatch(doc) is not None:
             return True
         if len(path) == 3 and isinstance(path[2], str):
             kind = _node_type(doc, path[1])
-            return kind is not None and (kind, path[2], keyword) in _VALUE_ELSEWHERE
+            reported = _VALUE_ELSEWHERE.get((kind, path[2])) if kind is not None else None
+            return reported is not None and reported(value)
     return False
 
 

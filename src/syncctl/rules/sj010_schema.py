@@ -70,7 +70,7 @@ def _findings(ctx: FileContext, data: dict[str, Any]) -> list[Finding]:
     errors = [
         leaf
         for leaf in map(_leaf, validator().iter_errors(data))
-        if not defers_error(ctx.doc, tuple(leaf.absolute_path), str(leaf.validator))
+        if not defers_error(ctx.doc, tuple(leaf.absolute_path), leaf.instance)
     ]
     typos: dict[JsonPath, set[str]] = {}
     out: list[Finding] = []

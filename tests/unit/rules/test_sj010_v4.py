@@ -192,7 +192,9 @@ def test_request_missing_more_than_the_account_still_names_the_rest(tmp_path: Pa
     ]
 
 
-@pytest.mark.parametrize("persist", ["", "resources_to_persist: [], "])
+@pytest.mark.parametrize(
+    "persist", ["", "resources_to_persist: [], ", "resources_to_persist: null, "]
+)
 def test_destination_with_nothing_to_persist_is_left_to_sj802(tmp_path: Path, persist: str) -> None:
     destination = (
         "- {name: out, type: destination, destination_type: webhook, "
@@ -200,6 +202,17 @@ def test_destination_with_nothing_to_persist_is_left_to_sj802(tmp_path: Path, pe
         + 'config: {id: "{{args.webhook_id}}"}}\n'
     )
     assert _sj010(tmp_path, REQUEST + destination) == []
+
+
+def test_destination_persisting_a_bare_name_is_still_sj010(tmp_path: Path) -> None:
+    destination = (
+        "- {name: out, type: destination, destination_type: webhook, "
+        'config: {id: "{{args.webhook_id}}"}, resources_to_persist: list-repos}\n'
+    )
+    found = _sj010(tmp_path, REQUEST + destination)
+    assert [m for _, _, _, m in found] == [
+        "resources[1].resources_to_persist must be a list, not the string 'list-repos'"
+    ]
 
 
 def test_destination_listing_a_node_twice_is_still_sj010(tmp_path: Path) -> None:
