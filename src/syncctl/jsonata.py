@@ -127,7 +127,10 @@ def _regex_engine(pattern: str, flags: Any) -> Any:
 
 @functools.cache
 def _classes() -> tuple[Any, type[Exception]]:
-    """The port's parser (with the corrections) and its exception class, built on first use."""
+    """A parser of the port (with the corrections) and its exception class, built on first use.
+
+    Not thread-safe: syncctl parses in one thread per process.
+    """
     jexception: Any = importlib.import_module("jsonata.jexception")
     parser: Any = importlib.import_module("jsonata.parser")
     tokenizer: Any = importlib.import_module("jsonata.tokenizer")
@@ -194,6 +197,9 @@ def _classes() -> tuple[Any, type[Exception]]:
     class Parser(parser.Parser):  # type: ignore[misc]
         symbol_table: Any
         signature_at: int
+        node: Any
+        errors: list[Any]
+        ancestry: list[Any]
 
         def __init__(self) -> None:
             super().__init__()
@@ -217,6 +223,12 @@ def _classes() -> tuple[Any, type[Exception]]:
             return result
 
         def parse(self, jsonata: str, regex_engine: Any = _regex_engine) -> Any:
+            # One parser serves every parse (building its symbol table costs ten parses), so
+            # the state a parse leaves behind is reset first.
+            self.node = self._previous = None
+            self.errors = []
+            self.ancestor_label = self.ancestor_index = self.signature_at = 0
+            self.ancestry = []
             self.source = jsonata
             self.lexer = Tokenizer(jsonata, regex_engine)
             self.advance()
@@ -228,7 +240,7 @@ def _classes() -> tuple[Any, type[Exception]]:
                 raise jexception.JException("S0217", None, expr.type)
             return expr
 
-    return Parser, jexception.JException
+    return Parser(), jexception.JException
 
 
 def _signature_problem(text: str) -> tuple[str | None, int]:
@@ -281,9 +293,9 @@ def _message(code: str, args: tuple[Any, ...]) -> str:
 
 
 def _parse(text: str) -> tuple[Any, JsonataError | None]:
-    parser_class, exception = _classes()
+    parser, exception = _classes()
     try:
-        return parser_class().parse(text), None
+        return parser.parse(text), None
     except _InvalidRegex as bad:
         message = f"Invalid regular expression: /{bad.pattern}/: {bad.problem}"
         return None, JsonataError(None, message, bad.position)
