@@ -16,7 +16,11 @@ from syncctl.rules._runtime import jsonata_sites
 from syncctl.rules._scalar_offsets import place_in_document
 from syncctl.rules.base import FileContext, RuleInfo, file_rule
 
-RULE = RuleInfo("SJ803", Severity.ERROR, "JSONata syntax error")
+RULE = RuleInfo(
+    "SJ803",
+    Severity.ERROR,
+    "JSONata syntax error (message and position from the parser, placed in the file)",
+)
 
 _HINTS = {
     "S0101": "close the string with the quote it opened with",

@@ -25,7 +25,8 @@ from syncctl.rules.base import FileContext, RuleInfo, file_rule
 RULE = RuleInfo(
     "SJ810",
     Severity.WARNING,
-    "JSONata calls a function that is no built-in, no Truto extension and not bound",
+    "JSONata calls $f that is no JSONata built-in, no Truto extension and no variable bound in "
+    "the expression",
 )
 
 
