@@ -377,6 +377,49 @@ def test_fast_check_agrees_with_jsonschema_on_v4_nodes(node: Any, valid: bool) -
     assert is_surely_valid(data) is valid
 
 
+def _branch(tag: str, value: Any, then: dict[str, Any]) -> dict[str, Any]:
+    return {"if": {"required": [tag], "properties": {tag: {"const": value}}}, "then": then}
+
+
+_A = {"required": ["a"]}
+_B = {"properties": {"b": {"type": "integer"}}}
+SMALL_SCHEMAS = {
+    "tagged": {"allOf": [_branch("t", "x", _A), _branch("t", "y", _B)]},
+    "two-tags": {"allOf": [_branch("t", "x", _A), _branch("u", "y", _B)]},
+    "same-value": {"allOf": [_branch("t", "x", _A), _branch("t", "x", _B)]},
+    "number-tag": {"allOf": [_branch("t", 1, _A), _branch("t", "y", _B)]},
+    "with-else": {"allOf": [{**_branch("t", "x", _A), "else": _B}]},
+    "plain": {"allOf": [_A, _B]},
+}
+SMALL_VALUES = [
+    {"t": "x", "a": 1},
+    {"t": "x"},
+    {"t": "y", "b": "s"},
+    {"t": "y", "b": 2},
+    {"u": "y", "b": "s"},
+    {"t": 1},
+    {"t": 1.0, "a": 0},
+    {"t": True},
+    {"t": ["x"]},
+    {"b": "s"},
+    {},
+    "x",
+    [1],
+    None,
+]
+
+
+@pytest.mark.parametrize("name", list(SMALL_SCHEMAS))
+def test_compiled_all_of_agrees_with_jsonschema(name: str) -> None:
+    from syncctl.schema import _Compiler, _tagged_union
+
+    schema = SMALL_SCHEMAS[name]
+    assert (_tagged_union(schema["allOf"]) is not None) is (name == "tagged")
+    check = _Compiler(schema).compile(schema)
+    truth = Draft202012Validator(schema)
+    assert [check(v) for v in SMALL_VALUES] == [truth.is_valid(v) for v in SMALL_VALUES]
+
+
 _scalars = st.one_of(
     st.none(),
     st.booleans(),
