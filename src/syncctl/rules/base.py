@@ -11,6 +11,9 @@ from syncctl.config import Config
 from syncctl.findings import Finding, JsonPath, Severity
 from syncctl.loader import Document
 
+MULTI_FOLDER = "_multi"
+"""The reserved folder of runtime 4 jobs that span integrations (``integration_name: ""``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class RuleInfo:
