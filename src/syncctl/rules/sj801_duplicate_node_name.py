@@ -22,6 +22,8 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     if graph is None:
         return
     for name, indices in graph.by_name.items():
+        if len(indices) < 2:
+            continue
         first, *later = indices
         line, _ = ctx.doc.locate(("resources", first, "name"))
         for index in later:
