@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from syncctl.findings import Finding, Severity
-from syncctl.rules._runtime import NODE_TYPES, shape_mismatch
+from syncctl.rules._runtime import shape_mismatch
 from syncctl.rules.base import FileContext, RuleInfo, file_rule
 
 RULE = RuleInfo(
@@ -26,8 +26,7 @@ def _node_marks(entry: dict[str, Any]) -> str:
         return "name and type"
     if "name" in entry:
         return "name"
-    kind = entry.get("type")
-    return f"type: {kind}" if kind in NODE_TYPES else "type"
+    return f"type: {entry.get('type')}"  # a node without a name has a node type
 
 
 @file_rule(RULE)
