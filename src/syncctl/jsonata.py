@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from syncctl.jsonata_fast import quick_parse
 from syncctl.jsregex import regex_problem
 
 # The reference's message templates for the errors a parse can raise (jsonata 2.2.1).
@@ -320,12 +321,17 @@ def _parsed(text: str) -> tuple[Any, JsonataError | None]:
 
 def syntax_error(text: str) -> JsonataError | None:
     """The syntax error of ``text`` as the reference reports it, or ``None`` when it parses."""
+    if quick_parse(text) is not None:  # surely valid: the library is not needed
+        return None
     return _parsed(text)[1]
 
 
 @functools.lru_cache(maxsize=4096)
 def called_functions(text: str) -> Calls:
     """The ``$f(...)`` calls of ``text`` and the names it binds; empty when it does not parse."""
+    quick = quick_parse(text)
+    if quick is not None:
+        return Calls(tuple(Call(name, offset) for name, offset in quick.calls), quick.bound)
     ast, error = _parsed(text)
     if error is not None:
         return Calls((), frozenset())
