@@ -1,27 +1,39 @@
-"""Benchmark ``syncctl validate`` against its floor and against check-jsonschema.
+"""Benchmark ``syncctl validate`` on a legacy and a runtime 4 corpus, side by side.
 
-    python benchmarks/validate_bench.py [--n 10000] [--repeat 5] [--seed 0] [--profile]
+    python benchmarks/validate_bench.py [--files 10000] [--repeat 5] [--repeat-c N] [--seed 0]
+                                        [--out DIR] [--profile]
 
-Generates one corpus (benchmarks/gen_jobs.py) and measures on those same files, in one run:
+Generates two corpora with benchmarks/gen_jobs.py (``--files`` each: the legacy one of runtime
+2/3 jobs, and a runtime 4 one of node graphs with JSONata) and measures, in one run, on those
+files, medians of ``--repeat`` wall times of subprocesses (interpreter start-up included, so every
+figure pays it alike; the figures of one corpus are interleaved run by run):
 
-(a)  ``syncctl --config OUT/syncctl.toml validate OUT/jobs`` as a subprocess (and, for
-     reference, the core ``validate_paths`` timed in this process);
-(b)  the floor: one Python process that only reads every file and loads it with
-     ``yaml.load(text, Loader=yaml.CSafeLoader)`` (a subprocess too, so start-up counts alike);
-(c)  ``check-jsonschema --schemafile schemas/sync-job.schema.json`` on every file (its Python
-     entry point in a subprocess, given the file list in argv built inside that process, so
-     10,000 paths never meet the OS argument-length limit);
-(d)  wall time of ``syncctl validate`` on one file, interpreter start-up included (median of 11).
+legacy corpus
+  (a)  ``syncctl --config CFG validate JOBS``: the default CLI (a pool of processes on a large
+       tree when the machine has several CPUs);
+  (a1) the same in one process (``SYNCCTL_WORKERS=1``);
+  (b)  the floor: one Python process that only reads every file and runs
+       ``yaml.load(text, Loader=yaml.CSafeLoader)``;
+  (c)  ``check-jsonschema --schemafile schemas/sync-job.schema.json`` on every file (its Python
+       entry point, given the file list inside the process: 10,000 paths would exceed the OS
+       argument-length limit);
+runtime 4 corpus
+  (v)  the default CLI, and (vb) its floor (as (b));
+  (d4) ``syncctl validate`` on one runtime 4 file, whole process (median of 11);
+  (j)  the cold JSONata parse cost per expression: every distinct expression of the v4 corpus
+       parsed once by ``syncctl.jsonata`` in a fresh process (the fast path and, for what it
+       does not cover, the library), and by the library alone.
 
-It prints medians, the ratios (a)/(b) (target <= 1.5), (c)/(a) (target >= 10) and (d)
-(target <= 0.25 s) with PASS/MISS, and whether the validate path imports httpx.
+It prints a table (command, median, ratio, target, PASS/MISS) with the targets of issue 8:
+(a)/(b) <= 1.2, (a1)/(b) <= 1.6, (c)/(a) >= 10, (v)/(vb) <= 2.0, (d4) <= 0.2 s; then which
+heavy modules the one-file path imports and its slowest imports. Exit 1 when a corpus does
+not validate clean (a benchmark of failing files measures the wrong thing), else 0.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
 import importlib.util
 import io
 import json
@@ -34,8 +46,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import gen_jobs  # this folder is sys.path[0] when one of its scripts runs
@@ -74,46 +86,75 @@ try:
     main(sys.argv[1:])
 except SystemExit:
     pass
-watch = ("httpx", "httpcore", "anyio", "pydantic", "sqlite3", "jsonschema",
-         "syncctl.client", "syncctl.emulator", "syncctl.reconcile", "syncctl.plan")
+watch = ("httpx", "httpcore", "anyio", "pydantic", "sqlite3", "jsonschema", "ruamel",
+         "jsonata", "multiprocessing", "syncctl.client", "syncctl.emulator",
+         "syncctl.reconcile", "syncctl.plan")
 loaded = sorted(m for m in watch if m in sys.modules)
 sys.stdout.write("\\nMODULES " + json.dumps(loaded) + "\\n")
 """
 
+# Parse every expression once, cold: through syncctl.jsonata (fast path, then the library for
+# what it leaves), then the library alone on the same texts. Prints JSON.
+JSONATA_SCRIPT = """\
+import json, sys, time
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+start = time.perf_counter()
+from syncctl import jsonata
+imported = time.perf_counter() - start
+start = time.perf_counter()
+for text in texts:
+    jsonata.syntax_error(text)
+ours = time.perf_counter() - start
+from syncctl.jsonata_fast import quick_parse
+left = [t for t in texts if quick_parse(t) is None]
+start = time.perf_counter()
+jsonata._parse("1")
+library_import = time.perf_counter() - start
+start = time.perf_counter()
+for text in texts:
+    jsonata._parse(text)
+library = time.perf_counter() - start
+print(json.dumps({"n": len(texts), "left": len(left), "import": imported, "ours": ours,
+                  "library_import": library_import, "library": library}))
+"""
 
-@dataclass(frozen=True)
+
+@dataclass
 class Timing:
-    runs: tuple[float, ...]
-    code: int
-    output: str
+    runs: list[float] = field(default_factory=list)
+    code: int = 0
+    output: str = ""
 
     @property
     def median(self) -> float:
         return statistics.median(self.runs)
 
 
-def run_timed(argv: Sequence[str], repeat: int, cwd: Path) -> Timing:
-    """Run ``argv`` ``repeat`` times; wall times, the last exit code and output (first run)."""
-    runs = []
-    code = 0
-    output = ""
-    for index in range(repeat):
-        start = time.perf_counter()
-        done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, check=False)
-        runs.append(time.perf_counter() - start)
-        code = done.returncode
-        if index == 0:
-            output = (done.stdout + done.stderr).strip()
-    return Timing(tuple(runs), code, output)
+@dataclass(frozen=True)
+class Command:
+    argv: Sequence[str]
+    env: Mapping[str, str] | None = None
 
 
-def time_in_process(call: Callable[[], object], repeat: int) -> tuple[float, ...]:
-    runs = []
+def run_once(command: Command, cwd: Path, timing: Timing) -> None:
+    env = None if command.env is None else {**os.environ, **command.env}
+    start = time.perf_counter()
+    done = subprocess.run(
+        command.argv, cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+    timing.runs.append(time.perf_counter() - start)
+    if not timing.output:
+        timing.output = (done.stdout + done.stderr).strip()
+    timing.code = done.returncode
+
+
+def run_interleaved(commands: Mapping[str, Command], repeat: int, cwd: Path) -> dict[str, Timing]:
+    """Each command ``repeat`` times, round-robin (a drift of the machine hits all alike)."""
+    timings = {name: Timing() for name in commands}
     for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        runs.append(time.perf_counter() - start)
-    return tuple(runs)
+        for name, command in commands.items():
+            run_once(command, cwd, timings[name])
+    return timings
 
 
 def syncctl_argv(python: str) -> list[str]:
@@ -152,13 +193,14 @@ def import_times(python: str, argv: Sequence[str], cwd: Path, top: int = 8) -> l
 
 
 def profile_core(jobs: Path, config_path: Path, top: int = 20) -> str:
+    """cProfile of one in-process, single-process ``validate_paths`` call."""
     from syncctl.config import load_config
     from syncctl.validate import validate_paths
 
     config = load_config(config_path)
     profiler = cProfile.Profile()
     profiler.enable()
-    validate_paths([jobs], config)
+    validate_paths([jobs], config, workers=1)
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
@@ -167,106 +209,228 @@ def profile_core(jobs: Path, config_path: Path, top: int = 20) -> str:
     return out.getvalue()
 
 
+@dataclass
+class Table:
+    rows: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
+
+    def add(
+        self, figure: str, command: str, median: float | None, ratio: str, target: str, ok: str
+    ) -> None:
+        shown = f"{median:.3f} s" if median is not None else ""
+        self.rows.append((figure, command, shown, ratio, target, ok))
+
+    def render(self) -> str:
+        head = ("figure", "command", "median", "ratio", "target", "")
+        widths = [max(len(r[i]) for r in [head, *self.rows]) for i in range(6)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(head, widths, strict=True)).rstrip()]
+        lines.append("  ".join("-" * w for w in widths))
+        lines.extend(
+            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+            for row in self.rows
+        )
+        return "\n".join(lines)
+
+
+def corpus(out: Path, files: int, seed: int, runtime: int) -> tuple[Path, list[Path], str]:
+    start = time.perf_counter()
+    paths: list[Path] = gen_jobs.generate(out, files, seed, runtime)
+    took = time.perf_counter() - start
+    size = sum(p.stat().st_size for p in paths)
+    lines = sum(p.read_bytes().count(b"\n") for p in paths)
+    about = f"{size / 1e6:.1f} MB, {lines:,} lines, generated in {took:.1f} s"
+    return out, paths, about
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark syncctl validate.")
-    parser.add_argument("--n", type=int, default=10_000, help="files to generate (10000)")
+    parser.add_argument("--files", "--n", type=int, default=10_000, help="files per corpus (10000)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure, median (5)")
     parser.add_argument("--repeat-c", type=int, default=None, help="runs of (c) (= --repeat)")
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (0)")
     parser.add_argument("--out", type=Path, help="corpus folder (default: a temporary one)")
     parser.add_argument("--profile", action="store_true", help="cProfile the core validate")
     args = parser.parse_args(argv)
-    if args.n < 1 or args.repeat < 1:
-        parser.error("--n and --repeat must be >= 1")
+    if args.files < 1 or args.repeat < 1:
+        parser.error("--files and --repeat must be >= 1")
 
-    python = sys.executable
     out = args.out or Path(tempfile.mkdtemp(prefix="syncctl-bench-"))
-    if (out / "jobs").exists():
-        shutil.rmtree(out / "jobs")
+    for sub in ("legacy", "v4"):
+        if (out / sub).exists():
+            shutil.rmtree(out / sub)
     try:
-        return measure(args, python, out)
+        return measure(args, sys.executable, out)
     finally:
         if args.out is None:
             shutil.rmtree(out, ignore_errors=True)
 
 
 def measure(args: argparse.Namespace, python: str, out: Path) -> int:
-    start = time.perf_counter()
-    paths: list[Path] = gen_jobs.generate(out, args.n, args.seed)
-    generated = time.perf_counter() - start
-    jobs = out / "jobs"
-    config = out / "syncctl.toml"
-    size = sum(p.stat().st_size for p in paths)
-    lines = sum(p.read_bytes().count(b"\n") for p in paths)
+    legacy, legacy_paths, legacy_about = corpus(out / "legacy", args.files, args.seed, 3)
+    v4, v4_paths, v4_about = corpus(out / "v4", args.files, args.seed, 4)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(
-        f"syncctl validate benchmark: N={args.n} files (seed {args.seed}), "
+        f"syncctl validate benchmark: {args.files} files per corpus (seed {args.seed}), "
         f"medians of {args.repeat} runs"
     )
-    print(
-        f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs; "
-        f"corpus {size / 1e6:.1f} MB, {lines:,} lines, generated in {generated:.1f} s"
-    )
+    print(f"python {platform.python_version()} on {platform.machine()}, {cpus} CPUs usable")
+    print(f"legacy corpus: {legacy_about}")
+    print(f"v4 corpus:     {v4_about}")
     print()
     syncctl = syncctl_argv(python)
     failed = False
+    table = Table()
 
-    a = run_timed([*syncctl, "--config", str(config), "validate", str(jobs)], args.repeat, out)
-    print(f"(a)  syncctl validate, {args.n} files (CLI)        {a.median:8.3f} s")
-    if a.code != 0:
+    def cli(root: Path, *extra: str) -> list[str]:
+        return [*syncctl, "--config", str(root / "syncctl.toml"), "validate", *extra]
+
+    one_process = {"SYNCCTL_WORKERS": "1"}
+    legacy_runs = run_interleaved(
+        {
+            "a": Command(cli(legacy, str(legacy / "jobs"))),
+            "a1": Command(cli(legacy, str(legacy / "jobs")), one_process),
+            "b": Command([python, "-c", FLOOR_SCRIPT, str(legacy / "jobs")]),
+        },
+        args.repeat,
+        out,
+    )
+    a, a1, b = legacy_runs["a"], legacy_runs["a1"], legacy_runs["b"]
+    for name, timing in (("(a)", a), ("(a1)", a1)):
+        if timing.code != 0:
+            failed = True
+            print(f"{name} ! exit {timing.code}: the legacy corpus is not clean:")
+            print(short(timing.output))
+    if b.code != 0 or b.output != str(args.files):
         failed = True
-        print(f"     ! exit {a.code}: the corpus does not validate clean:\n{short(a.output)}")
+        print(f"(b) ! floor failed (exit {b.code}):\n{short(b.output)}")
 
-    from syncctl.config import load_config
-    from syncctl.validate import validate_paths
-
-    loaded = load_config(config)
-    core = time_in_process(lambda: validate_paths([jobs], loaded), args.repeat)
-    print(f"(a') core validate_paths, in process          {statistics.median(core):8.3f} s")
-
-    b = run_timed([python, "-c", FLOOR_SCRIPT, str(jobs)], args.repeat, out)
-    print(f"(b)  floor: read + yaml.load(CSafeLoader)      {b.median:8.3f} s")
-    if b.code != 0 or b.output != str(args.n):
-        failed = True
-        print(f"     ! floor failed (exit {b.code}):\n{short(b.output)}")
+    table.add("(a)", "syncctl validate (default)", a.median, "", "", "")
+    table.add("(a1)", "SYNCCTL_WORKERS=1 syncctl validate", a1.median, "", "", "")
+    table.add("(b)", "floor: read + CSafeLoader", b.median, "", "", "")
+    ab, a1b = a.median / b.median, a1.median / b.median
+    table.add(
+        "(a)/(b)", "legacy, default CLI vs floor", None, f"{ab:.2f}", "<= 1.2", verdict(ab <= 1.2)
+    )
+    table.add(
+        "(a1)/(b)",
+        "legacy, one process vs floor",
+        None,
+        f"{a1b:.2f}",
+        "<= 1.6",
+        verdict(a1b <= 1.6),
+    )
 
     c: Timing | None = None
     if importlib.util.find_spec("check_jsonschema") is None:
-        print(
-            "(c)  check-jsonschema: not installed (pip install check-jsonschema; make bench does)"
+        table.add(
+            "(c)", "check-jsonschema: not installed (make bench installs it)", None, "", "", ""
         )
+        table.add("(c)/(a)", "check-jsonschema vs legacy default", None, "n/a", ">= 10", "")
     else:
         listing = out / "files.txt"
-        listing.write_text("\n".join(str(p) for p in sorted(paths)) + "\n", encoding="utf-8")
+        ordered = sorted(legacy_paths)
+        listing.write_text("\n".join(str(p) for p in ordered) + "\n", encoding="utf-8")
         repeat_c = args.repeat_c or args.repeat
-        c = run_timed(
-            [python, "-c", CHECK_JSONSCHEMA_SCRIPT, str(SCHEMA), str(listing)], repeat_c, out
+        c = run_interleaved(
+            {"c": Command([python, "-c", CHECK_JSONSCHEMA_SCRIPT, str(SCHEMA), str(listing)])},
+            repeat_c,
+            out,
+        )["c"]
+        if c.code != 0:
+            print(f"(c) ! exit {c.code}:\n{short(c.output)}")
+        ca = c.median / a.median
+        table.add(
+            "(c)", f"check-jsonschema --schemafile (median of {repeat_c})", c.median, "", "", ""
+        )
+        table.add(
+            "(c)/(a)",
+            "check-jsonschema vs legacy default",
+            None,
+            f"{ca:.1f}",
+            ">= 10",
+            verdict(ca >= 10),
+        )
+
+    v4_runs = run_interleaved(
+        {
+            "v": Command(cli(v4, str(v4 / "jobs"))),
+            "v1": Command(cli(v4, str(v4 / "jobs")), one_process),
+            "vb": Command([python, "-c", FLOOR_SCRIPT, str(v4 / "jobs")]),
+        },
+        args.repeat,
+        out,
+    )
+    v, v1, vb = v4_runs["v"], v4_runs["v1"], v4_runs["vb"]
+    if v.code != 0 or v1.code != 0:
+        failed = True
+        print(f"(v) ! exit {v.code}: the v4 corpus is not clean:\n{short(v.output)}")
+    table.add("(v)", "syncctl validate (default), v4", v.median, "", "", "")
+    table.add("(v1)", "SYNCCTL_WORKERS=1 syncctl validate, v4", v1.median, "", "", "")
+    table.add("(vb)", "floor: read + CSafeLoader, v4", vb.median, "", "", "")
+    vvb = v.median / vb.median
+    table.add(
+        "(v)/(vb)", "v4, default CLI vs floor", None, f"{vvb:.2f}", "<= 2.0", verdict(vvb <= 2.0)
+    )
+    table.add(
+        "(v1)/(vb)",
+        "v4, one process vs floor (reported)",
+        None,
+        f"{v1.median / vb.median:.2f}",
+        "",
+        "",
+    )
+
+    one = next(p for p in sorted(v4_paths) if p.parent.name != "_multi")
+    d4 = run_interleaved({"d4": Command(cli(v4, str(one)))}, ONE_FILE_RUNS, out)["d4"]
+    if d4.code != 0:
+        failed = True
+        print(f"(d4) ! exit {d4.code}:\n{short(d4.output)}")
+    table.add(
+        "(d4)",
+        f"syncctl validate one v4 file (median of {ONE_FILE_RUNS})",
+        d4.median,
+        "",
+        "<= 0.2 s",
+        verdict(d4.median <= 0.2),
+    )
+    legacy_one = sorted(legacy_paths)[0]
+    d3 = run_interleaved({"d3": Command(cli(legacy, str(legacy_one)))}, ONE_FILE_RUNS, out)["d3"]
+    table.add(
+        "(d3)",
+        f"syncctl validate one legacy file (median of {ONE_FILE_RUNS})",
+        d3.median,
+        "",
+        "",
+        "",
+    )
+
+    texts, sites = jsonata_texts(v4_paths)
+    listing = out / "jsonata.json"
+    listing.write_text(json.dumps(texts), encoding="utf-8")
+    done = subprocess.run(
+        [python, "-c", JSONATA_SCRIPT, str(listing)], capture_output=True, text=True, check=False
+    )
+    print(table.render())
+    print()
+    if done.returncode == 0:
+        cold = json.loads(done.stdout)
+        n = cold["n"]
+        print(
+            f"(j)  cold JSONata parse: {sites:,} expressions in the v4 corpus, {n:,} distinct "
+            f"({100 * n / max(1, sites):.0f} %), each parsed once in a fresh process"
         )
         print(
-            f"(c)  check-jsonschema --schemafile, {args.n} files {c.median:8.3f} s"
-            f"  (median of {repeat_c})"
+            f"     syncctl.jsonata: {1e6 * cold['ours'] / n:.0f} us per expression "
+            f"({cold['left']} left to the library; module import {1000 * cold['import']:.0f} ms)"
         )
-        if c.code != 0:
-            print(f"     ! exit {c.code}:\n{short(c.output)}")
-
-    one = sorted(paths)[0]
-    d = run_timed([*syncctl, "--config", str(config), "validate", str(one)], ONE_FILE_RUNS, out)
-    print(f"(d)  syncctl validate, one file, wall         {d.median:8.3f} s  (median of 11)")
-    if d.code != 0:
-        failed = True
-        print(f"     ! exit {d.code}:\n{short(d.output)}")
-
-    print()
-    ab = a.median / b.median
-    print(f"(a)/(b) = {ab:6.2f}   target <= 1.5    {verdict(ab <= 1.5)}")
-    if c is not None:
-        ca = c.median / a.median
-        print(f"(c)/(a) = {ca:6.2f}   target >= 10     {verdict(ca >= 10)}")
+        print(
+            f"     the library alone: {1e6 * cold['library'] / n:.0f} us per expression "
+            f"(its import and first parse {1000 * cold['library_import']:.0f} ms)"
+        )
     else:
-        print("(c)/(a) =    n/a   target >= 10     (check-jsonschema not installed)")
-    print(f"(d)     = {d.median:6.3f} s target <= 0.25 s {verdict(d.median <= 0.25)}")
+        print(f"(j)  cold JSONata parse: n/a ({short(done.stderr, 2).strip()})")
 
     probe = subprocess.run(
-        [python, "-c", MODULES_SCRIPT, "--config", str(config), "validate", str(one)],
+        [python, "-c", MODULES_SCRIPT, "--config", str(v4 / "syncctl.toml"), "validate", str(one)],
         cwd=out,
         capture_output=True,
         text=True,
@@ -275,27 +439,35 @@ def measure(args: argparse.Namespace, python: str, out: Path) -> int:
     marker = [line for line in probe.stdout.splitlines() if line.startswith("MODULES ")]
     if marker:
         heavy = json.loads(marker[-1].removeprefix("MODULES "))
-        print(
-            f"validate path imports httpx: {'yes' if 'httpx' in heavy else 'no'}"
-            f"   {verdict('httpx' not in heavy)}"
-        )
-        print(f"  watched modules imported: {', '.join(heavy) or 'none'}")
+        print(f"one v4 file imports: {', '.join(heavy) or 'none of the watched modules'}")
     else:
         failed = True
-        print(f"validate path imports: probe failed:\n{short(probe.stderr)}")
-    slowest = import_times(python, ["--config", str(config), "validate", str(one)], out)
-    print(f"  slowest top-level imports (one file): {'; '.join(slowest)}")
+        print(f"one v4 file imports: probe failed:\n{short(probe.stderr)}")
+    slowest = import_times(
+        python, ["--config", str(v4 / "syncctl.toml"), "validate", str(one)], out
+    )
+    print(f"  slowest top-level imports (one v4 file): {'; '.join(slowest)}")
 
     if args.profile:
         print()
-        gc.disable()
-        try:
-            no_gc = time_in_process(lambda: validate_paths([jobs], loaded), args.repeat)
-        finally:
-            gc.enable()
-        print(f"(a') with the cyclic GC off                  {statistics.median(no_gc):8.3f} s")
-        print(profile_core(jobs, config))
+        print(profile_core(legacy / "jobs", legacy / "syncctl.toml"))
+        print(profile_core(v4 / "jobs", v4 / "syncctl.toml"))
     return 1 if failed else 0
+
+
+def jsonata_texts(paths: Sequence[Path]) -> tuple[list[str], int]:
+    """Every distinct JSONata expression of the files (in file order), and how many there are
+    in all."""
+    from syncctl.loader import load_file
+    from syncctl.rules._runtime import jsonata_sites
+
+    seen: dict[str, None] = {}
+    count = 0
+    for path in paths:
+        for site in jsonata_sites(load_file(path)):
+            seen.setdefault(site.text)
+            count += 1
+    return list(seen), count
 
 
 if __name__ == "__main__":
