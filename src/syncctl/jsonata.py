@@ -13,10 +13,12 @@ fixture written by ``scripts/jsonata_fixture``. The corrections (in ``_classes``
 * an unsupported string escape is reported as S0301 instead of S0103;
 * an unknown operator (``!``) crashes the port instead of giving S0204;
 * a grouping ``{`` loses its position (S0210 at 0);
-* S0208 names the parameter by its value instead of its number;
-* a bad lambda signature (S0401, S0402) raises a bare ``RuntimeError`` without a position;
+* a unary minus loses its position (S0212 at 0);
+* S0208 names the parameter by its value instead of its number, and lambda signatures make
+  the port fail where the reference does not (``Invocation`` parses lambdas as it does);
+* a string that ends in a backslash crashes the port (S0103);
 * regex literals are compiled with Python's ``re``, not checked as JavaScript patterns
-  (``syncctl.jsregex`` does that);
+  (``syncctl.jsregex`` does that), and a repeated flag (``/a/ii``) is dropped, not rejected;
 * messages come from the reference's own templates (the port's have typos), with tokens quoted
   as JavaScript's ``JSON.stringify`` quotes them.
 
@@ -31,6 +33,7 @@ import importlib
 import json
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from syncctl.jsonata_fast import quick_parse
@@ -113,18 +116,25 @@ class Calls:
 
 
 class _InvalidRegex(Exception):
-    def __init__(self, pattern: str, problem: str) -> None:
-        super().__init__(problem)
-        self.pattern = pattern
-        self.problem = problem
+    """A regex literal JavaScript's ``new RegExp`` rejects; ``message`` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
         self.position: int | None = None  # the offset of its opening slash, set by the tokenizer
+
+
+class _Pattern(str):
+    """A regex literal's pattern, standing in for the compiled regex of the reference."""
+
+    __slots__ = ()
 
 
 def _regex_engine(pattern: str, flags: Any) -> Any:
     problem = regex_problem(pattern)
     if problem is not None:
-        raise _InvalidRegex(pattern, problem)
-    return pattern  # parsing never matches, so the pattern itself is enough
+        raise _InvalidRegex(f"Invalid regular expression: /{pattern}/: {problem}")
+    return _Pattern(pattern)  # parsing never matches, so the pattern itself is enough
 
 
 @functools.cache
@@ -164,7 +174,7 @@ def _classes() -> tuple[Any, type[Exception]]:
                 raise jexception.JException("S0302", self.position)
             start = self.position
             try:
-                return super().next(prefix)
+                token = super().next(prefix)
             except jexception.JException as exc:
                 if exc.error == "S0301" and exc.current is not None:
                     raise jexception.JException("S0103", exc.location, exc.current) from None
@@ -172,25 +182,75 @@ def _classes() -> tuple[Any, type[Exception]]:
             except _InvalidRegex as exc:
                 exc.position = start  # the opening slash
                 raise
+            except IndexError:
+                if path[start] not in "\"'":
+                    raise
+                # a string that ends in a backslash: the reference reads an empty escape
+                raise jexception.JException("S0103", length, "") from None
+            if token is not None and token.type == "regex":
+                flags = path[start + len(token.value) + 2 : self.position]
+                if len(set(flags)) < len(flags):  # the port drops a repeated flag
+                    bad = _InvalidRegex(f"Invalid flags supplied to RegExp constructor '{flags}g'")
+                    bad.position = start
+                    raise bad
+            return token
 
     class Invocation(parser.Parser.InfixFunctionInvocation):  # type: ignore[misc]
+        """``f(...)`` and lambda definitions, as the reference parses them.
+
+        The port's version numbers a bad parameter (S0208) by its value, fails to build the
+        signature text when a token is a number, and hands the signature to a parser that
+        raises bare errors or crashes where the reference accepts it. Signatures matter only to
+        evaluation, so here the text is checked as the reference checks it and kept as text.
+        """
+
         def led(self, left: Any) -> Any:
-            try:
-                return super().led(left)
-            except jexception.JException as exc:
-                if exc.error != "S0208":
-                    raise
-                number = next(  # the reference names the parameter by its 1-based number
-                    i + 1 for i, arg in enumerate(self.arguments) if arg.position == exc.location
-                )
-                raise jexception.JException("S0208", exc.location, exc.current, number) from None
-            except RuntimeError as exc:  # the port's signature parser raises bare errors
-                parser_ = self._outer_instance
-                start = parser_.signature_at
-                code, offset = _signature_problem(parser_.source[start - 1 :])
-                if code is None:
-                    raise
-                raise jexception.JException(code, start + offset) from exc
+            p = self._outer_instance
+            self.procedure = left
+            self.type = "function"
+            self.arguments = []
+            if p.node.id != ")":
+                while True:
+                    if p.node.type == "operator" and p.node.id == "?":
+                        self.type = "partial"  # partial application
+                        self.arguments.append(p.node)
+                        p.advance("?")
+                    else:
+                        self.arguments.append(p.expression(0))
+                    if p.node.id != ",":
+                        break
+                    p.advance(",")
+            p.advance(")", True)
+            if left.type != "name" or left.value not in ("function", "\u03bb"):
+                return self
+            for number, arg in enumerate(self.arguments, start=1):
+                if arg.type != "variable":
+                    raise jexception.JException("S0208", arg.position, arg.value, number)
+            self.type = "lambda"
+            if p.node.id == "<":
+                start = p.node.position
+                depth, signature = 1, "<"
+                while depth > 0 and p.node.id not in ("{", "(end)"):
+                    token = p.advance()
+                    if token.id == ">":
+                        depth -= 1
+                    elif token.id == "<":
+                        depth += 1
+                    signature += _js_text(token.value)
+                p.advance(">")
+                code, offset = _signature_problem(signature)
+                if code is not None:
+                    raise jexception.JException(code, start + offset)
+                self.signature = signature
+            p.advance("{")
+            self.body = p.expression(0)
+            p.advance("}")
+            return self
+
+    class Minus(parser.Parser.InfixAndPrefix):  # type: ignore[misc]
+        def nud(self) -> Any:
+            self.prefix.position = self.position  # the port's unary minus loses it (S0212)
+            return super().nud()
 
     class _Table(dict[str, Any]):
         def __missing__(self, key: str) -> None:
@@ -198,7 +258,6 @@ def _classes() -> tuple[Any, type[Exception]]:
 
     class Parser(parser.Parser):  # type: ignore[misc]
         symbol_table: Any
-        signature_at: int
         node: Any
         errors: list[Any]
         ancestry: list[Any]
@@ -207,15 +266,12 @@ def _classes() -> tuple[Any, type[Exception]]:
             super().__init__()
             self.symbol_table = _Table(self.symbol_table)
             self.symbol_table["("].__class__ = Invocation
+            self.symbol_table["-"].__class__ = Minus
             self._previous: Any = None
-            self.signature_at = 0
 
         def advance(self, id: str | None = None, infix: bool = False) -> Any:
             self._previous = self.node
-            node = super().advance(id, infix)
-            if node.id == "<" and getattr(self._previous, "id", None) == ")":
-                self.signature_at = node.position  # where a lambda's signature starts
-            return node
+            return super().advance(id, infix)
 
         def object_parser(self, left: Any) -> Any:
             brace = self._previous
@@ -229,7 +285,7 @@ def _classes() -> tuple[Any, type[Exception]]:
             # the state a parse leaves behind is reset first.
             self.node = self._previous = None
             self.errors = []
-            self.ancestor_label = self.ancestor_index = self.signature_at = 0
+            self.ancestor_label = self.ancestor_index = 0
             self.ancestry = []
             self.source = jsonata
             self.lexer = Tokenizer(jsonata, regex_engine)
@@ -239,51 +295,100 @@ def _classes() -> tuple[Any, type[Exception]]:
                 raise jexception.JException("S0201", self.node.position, self.node.value)
             expr = self.process_ast(expr)
             if expr.type == "parent" or expr.seeking_parent is not None:
-                raise jexception.JException("S0217", None, expr.type)
+                raise jexception.JException("S0217", expr.position, expr.type)
             return expr
 
     return Parser(), jexception.JException
 
 
-def _signature_problem(text: str) -> tuple[str | None, int]:
-    """The reference's error code for the signature ``text`` starts with, and its offset there.
+def _signature_problem(signature: str) -> tuple[str | None, int]:
+    """The error the reference raises for a lambda ``signature`` (``<…>``) and its offset there.
 
-    ``text`` runs from the signature's ``<`` to the end of the expression; the signature is
-    scanned as the reference scans it (whitespace dropped, as between its tokens).
+    Its signature parser throws only for a type parameter on a type other than ``a``/``f``
+    (S0401) and for a choice ``(…)`` holding a type parameter (S0402); this scans the text as
+    it does, up to the return type.
     """
-    sig = re.sub(r"\s+", "", text)
-    previous: str | None = None
-    i = 1
-    while i < len(sig) and sig[i] != ">":
-        char = sig[i]
-        if char == "(":
-            end = sig.find(")", i)
-            if end < 0:
-                return None, 0
-            if "<" in sig[i:end]:
-                return "S0402", i
-            previous, i = "(", end
-        elif char == "<":
+    previous: str | None = None  # the type of the parameter before
+    position = 1
+    while position < len(signature):
+        symbol = signature[position]
+        if symbol == ":":
+            break
+        if symbol in "snbloafjx":
+            previous = symbol
+        elif symbol == "(":
+            end = _closing(signature, position, "(", ")")
+            choice = signature[position + 1 : end]
+            if "<" in choice:
+                return "S0402", position
+            previous, position = f"({choice})", end
+        elif symbol == "<":
             if previous not in ("a", "f"):
-                return "S0401", i
-            depth, i = 1, i + 1
-            while i < len(sig) and depth:
-                depth += {"<": 1, ">": -1}.get(sig[i], 0)
-                i += 1
-            continue
-        elif char.isalpha():
-            previous = char
-        i += 1
+                return "S0401", position
+            position = _closing(signature, position, "<", ">")
+        position += 1
     return None, 0
+
+
+def _closing(text: str, start: int, opening: str, closing: str) -> int:
+    """The position of the ``closing`` that balances ``text[start]``, or ``len(text)``."""
+    depth, position = 1, start
+    while position < len(text):
+        position += 1
+        char = text[position : position + 1]
+        if char == closing:
+            depth -= 1
+            if depth == 0:
+                break
+        elif char == opening:
+            depth += 1
+    return position
+
+
+def _js_text(value: Any) -> str:
+    """A token's value as JavaScript's string concatenation writes it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return _js_number(float(value))
+    return str(value)
+
+
+_UNDEFINED = object()
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _stringify(value: Any) -> str:
     """``JSON.stringify`` of a token as the reference's messages show it."""
-    if value is None:
+    if value is _UNDEFINED:
         return "undefined"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
-        return str(int(value))
+    if isinstance(value, _Pattern):
+        return "{}"  # JSON.stringify of a RegExp
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _js_number(float(value))
+    if isinstance(value, str):
+        # The port decodes "\\ud83d\\ude00" to two surrogates where JavaScript has one
+        # character; JSON.stringify writes a surrogate left alone as an escape.
+        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
+        text = json.dumps(value, ensure_ascii=False)
+        return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return json.dumps(value, ensure_ascii=False)
+
+
+def _js_number(number: float) -> str:
+    """A number as JavaScript prints it (``5e+31``, ``1e-7``, ``0.00001``, ``42``)."""
+    if number.is_integer() and abs(number) < 1e21:
+        return str(int(number))
+    if 1e-7 <= abs(number) < 1e-4:
+        return format(Decimal(repr(number)), "f")
+    mantissa, _, exponent = repr(number).partition("e")
+    if not exponent:
+        return mantissa
+    return (
+        f"{mantissa}e{'-' if exponent.startswith('-') else '+'}{exponent.lstrip('+-').lstrip('0')}"
+    )
 
 
 def _message(code: str, args: tuple[Any, ...]) -> str:
@@ -291,7 +396,7 @@ def _message(code: str, args: tuple[Any, ...]) -> str:
     if template is None:
         return f"JSONata syntax error {code}"
     values = iter(args)
-    return _PLACEHOLDER.sub(lambda _: _stringify(next(values, None)), template)
+    return _PLACEHOLDER.sub(lambda _: _stringify(next(values, _UNDEFINED)), template)
 
 
 def _parse(text: str) -> tuple[Any, JsonataError | None]:
@@ -301,8 +406,7 @@ def _parse(text: str) -> tuple[Any, JsonataError | None]:
         # string it is whitespace; inside one it changes no verdict and no offset.
         return parser.parse(text.replace("\v", " ")), None
     except _InvalidRegex as bad:
-        message = f"Invalid regular expression: /{bad.pattern}/: {bad.problem}"
-        return None, JsonataError(None, message, bad.position)
+        return None, JsonataError(None, bad.message, bad.position)
     except exception as error:
         exc: Any = error
         code = exc.error
@@ -311,7 +415,11 @@ def _parse(text: str) -> tuple[Any, JsonataError | None]:
             args = (number.group(0),)
         if code == "S0208":
             args = (exc.expected,)
+        if code == "S0103" and exc.location < len(text):
+            args = (text[exc.location],)  # the character as written (a vertical tab, say)
         return None, JsonataError(code, _message(code, args), exc.location)
+    except Exception:  # a crash of the port is no verdict on the expression
+        return None, None  # judged neither way: no syntax error reported, no calls read
 
 
 @functools.lru_cache(maxsize=4096)
@@ -320,7 +428,8 @@ def _parsed(text: str) -> tuple[Any, JsonataError | None]:
 
 
 def syntax_error(text: str) -> JsonataError | None:
-    """The syntax error of ``text`` as the reference reports it, or ``None`` when it parses."""
+    """The syntax error of ``text`` as the reference reports it, or ``None`` when it parses
+    (or, rarely, when the port fails on it in a way no correction covers: no verdict then)."""
     if quick_parse(text) is not None:  # surely valid: the library is not needed
         return None
     return _parsed(text)[1]
@@ -333,7 +442,7 @@ def called_functions(text: str) -> Calls:
     if quick is not None:
         return Calls(tuple(Call(name, offset) for name, offset in quick.calls), quick.bound)
     ast, error = _parsed(text)
-    if error is not None:
+    if error is not None or ast is None:
         return Calls((), frozenset())
     calls: list[Call] = []
     bound: set[str] = set()

@@ -6,7 +6,7 @@ JavaScript (without the ``u`` flag, the only mode a JSONata literal gets) in bot
 
 * JavaScript accepts ``(?<name>…)``, ``\\k<name>``, ``[^]``, ``[]``, identity escapes such as
   ``\\q``, incomplete ``\\x``/``\\u`` escapes, forward back-references and variable-width
-  look-behind, which ``re`` rejects or reads differently;
+  look-behind, which ``re`` rejects or reads differently, and rejects a quantified look-behind;
 * ``re`` accepts inline flags ``(?i)``, ``(?P<name>…)``, ``(?#…)``, atomic groups ``(?>…)`` and
   possessive quantifiers (``a*+``), which JavaScript rejects.
 
@@ -17,11 +17,16 @@ compiles the result; only validity matters, the rewritten pattern is never used 
 from __future__ import annotations
 
 import re
+import warnings
 
 _KNOWN_ESCAPES = frozenset("bBdDfnrsStvwW0123456789")
 _HEX = frozenset("0123456789abcdefABCDEF")
-_GROUP_OPENERS = ("?:", "?=", "?!", "?<=", "?<!")
+# JavaScript group openers and what ``re`` is given for them: a look-behind becomes a plain
+# group, since JavaScript allows any width there and ``re`` only a fixed one.
+_GROUP_OPENERS = {"?:": "?:", "?=": "?=", "?!": "?!", "?<=": "?:", "?<!": "?:"}
+_LOOK_BEHINDS = ("?<=", "?<!")
 _NAME = re.compile(r"<([A-Za-z_$][A-Za-z0-9_$]*)>")
+_BRACED = re.compile(r"\{\d+(?:,\d*)?\}")
 
 
 class _Bad(Exception):
@@ -35,10 +40,10 @@ def regex_problem(pattern: str) -> str | None:
     except _Bad as exc:
         return str(exc)
     try:
-        re.compile(translated)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # re's FutureWarnings about syntax it may add
+            re.compile(translated)
     except re.error as exc:
-        if "look-behind requires fixed-width pattern" in exc.msg:
-            return None  # JavaScript's look-behind may have any width
         return exc.msg
     return None
 
@@ -52,6 +57,9 @@ class _Translator:
         self.out: list[str] = []
         self.names: set[str] = set()
         self.references: list[str] = []
+        self.groups: list[bool] = []  # open groups: whether each is a look-behind
+        # With a named group anywhere, JavaScript reads every \k as a named reference.
+        self.named_mode = re.search(r"\(\?<(?![=!])", pattern) is not None
 
     def run(self) -> str:
         src = self.src
@@ -63,6 +71,8 @@ class _Translator:
                 self.char_class()
             elif char == "(":
                 self.group()
+            elif char == ")":
+                self.close_group()
             elif char in "*+?}" and src[self.i + 1 : self.i + 2] == "+" and self.quantifies():
                 raise _Bad("nothing to repeat")  # a possessive quantifier
             else:
@@ -93,6 +103,8 @@ class _Translator:
             self.references.append(name.group(1))
             self.i = name.end()
             self.out.append("(?:)")
+        elif letter == "k" and self.named_mode:
+            raise _Bad("invalid named reference")
         elif letter == "x" and _hex_run(src, self.i, 2):
             self.out.append("\\x" + src[self.i : self.i + 2])
             self.i += 2
@@ -146,12 +158,14 @@ class _Translator:
         if not src.startswith("?", self.i + 1):
             self.out.append("(")
             self.i += 1
+            self.groups.append(False)
             return
         rest = src[self.i + 1 :]
-        for opener in _GROUP_OPENERS:
+        for opener, written in _GROUP_OPENERS.items():
             if rest.startswith(opener):
-                self.out.append("(" + opener)
+                self.out.append("(" + written)
                 self.i += 1 + len(opener)
+                self.groups.append(opener in _LOOK_BEHINDS)
                 return
         name = _NAME.match(src, self.i + 2)
         if name is None:
@@ -161,6 +175,16 @@ class _Translator:
         self.names.add(name.group(1))
         self.out.append("(")
         self.i = name.end()
+        self.groups.append(False)
+
+    def close_group(self) -> None:
+        """A ``)``: a look-behind may not be quantified (a look-ahead may, in JavaScript)."""
+        look_behind = self.groups.pop() if self.groups else False
+        self.out.append(")")
+        self.i += 1
+        following = self.src[self.i : self.i + 1]
+        if look_behind and (following in ("*", "+", "?") or _BRACED.match(self.src, self.i)):
+            raise _Bad("invalid quantifier")
 
 
 def _hex_run(text: str, start: int, count: int) -> bool:
