@@ -212,3 +212,18 @@ def _outcome(text: str) -> tuple[object, ...]:
     bound: set[str] = set()
     jsonata._walk(tree, text, calls, bound, set())
     return ("ok", tree.type, tuple(calls), frozenset(bound))
+
+
+def test_a_crash_of_the_port_is_no_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Crashing:
+        def parse(self, text: str) -> None:
+            raise IndexError("string index out of range")
+
+    monkeypatch.setattr(jsonata, "_classes", lambda: (Crashing(), RuntimeError))
+    assert jsonata._parse("$f(") == (None, None)
+
+
+def test_nesting_deeper_than_python_recurses_is_no_verdict() -> None:
+    text = "-" * 5000 + "1"  # the port recurses once per operator
+    assert jsonata._parse(text) == (None, None)
+    assert called_functions(text).calls == ()
