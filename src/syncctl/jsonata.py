@@ -100,7 +100,7 @@ class JsonataError:
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """A call of ``$name(...)``; ``offset`` is that of the ``$``."""
+    """A call of ``$name(...)`` (or ``… ~> $name``); ``offset`` is that of the ``$``."""
 
     name: str
     offset: int
@@ -460,6 +460,10 @@ def _walk(node: Any, text: str, calls: list[Call], bound: set[str], seen: set[in
         procedure = getattr(node, "procedure", None)
         if procedure is not None and procedure.type == "variable" and procedure.value:
             calls.append(Call(procedure.value, _dollar_offset(text, procedure)))
+    elif kind == "apply":  # value ~> $f applies $f: a call without parentheses
+        rhs = getattr(node, "rhs", None)
+        if rhs is not None and rhs.type == "variable" and rhs.value:
+            calls.append(Call(rhs.value, _dollar_offset(text, rhs)))
     elif kind == "lambda":
         bound.update(a.value for a in node.arguments or () if getattr(a, "value", None))
     elif kind == "bind" and getattr(node.lhs, "type", None) == "variable":

@@ -119,8 +119,9 @@ def test_bound_names_cover_assignments_lambda_parameters_and_bindings() -> None:
 
 
 def test_chain_and_partial_calls_are_calls() -> None:
-    result = called_functions("name ~> $trim() ~> $substring(?, 1)")
-    assert [c.name for c in result.calls] == ["trim", "substring"]
+    result = called_functions("name ~> $trim() ~> $substring(?, 1) ~> $uppercse")
+    assert [c.name for c in result.calls] == ["trim", "substring", "uppercse"]
+    assert result.calls[-1].offset == 39
 
 
 def test_calls_inside_every_kind_of_node_are_found() -> None:
