@@ -11,7 +11,6 @@ import contextlib
 import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from syncctl.config import Config
@@ -58,14 +57,25 @@ def _walk(folder: Path) -> Iterator[Path]:
 def iter_jobs(files: Iterable[Path], config: Config) -> Iterator[JobFile]:
     """Load each file with the shared loader (what is validated is what is applied)."""
     root, jobs_dir = str(config.root.resolve()), str(config.jobs_dir.resolve())
+    folders: dict[str, str] = {}  # folder as given -> absolute and normalised (no syscall)
     for path in files:
-        absolute = os.path.abspath(path)  # noqa: PTH100 - no syscall per file, unlike resolve()
+        given = os.fspath(path)
+        head, sep, name = given.rpartition(os.sep)
+        folder = folders.get(head)
+        if folder is None:
+            folder = folders[head] = os.path.abspath(head if sep else os.curdir)  # noqa: PTH100
+        absolute = os.path.join(folder, name)  # noqa: PTH118
         inside_root = _relative(absolute, root)
-        rel = Path(inside_root).as_posix() if inside_root is not None else path.as_posix()
+        if inside_root is None:
+            rel = path.as_posix()
+        else:
+            rel = inside_root if os.sep == "/" else inside_root.replace(os.sep, "/")
         in_jobs = _relative(absolute, jobs_dir)
         layout = tuple(in_jobs.split(os.sep)) if in_jobs is not None else None  # noqa: PTH206
-        # Only ``.yaml`` files are read; anything else is left to SJ005 (file layout).
-        doc = load_file(path, rel) if path.suffix == JOB_SUFFIX else Document(rel, None, None, ())
+        # Only ``.yaml`` files are read (``Path.suffix``: a bare ``.yaml`` has none); anything
+        # else is left to SJ005 (file layout).
+        is_yaml = name.endswith(JOB_SUFFIX) and len(name) > len(JOB_SUFFIX)
+        doc = load_file(path, rel) if is_yaml else Document(rel, None, None, ())
         yield JobFile(path, rel, doc, layout)
 
 
@@ -86,7 +96,7 @@ def check_files(jobs: Iterable[JobFile], config: Config) -> tuple[list[Finding],
         ctx = FileContext(job, config)
         for _info, check in file_checks:
             findings.extend(check(ctx))
-        kept.append(replace(job, doc=job.doc.without_tree()))
+        kept.append(JobFile(job.path, job.rel, job.doc.without_tree(), job.layout))
     return findings, kept
 
 

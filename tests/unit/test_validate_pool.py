@@ -21,6 +21,7 @@ from syncctl import pool
 from syncctl.config import Config, load_config
 from syncctl.errors import SyncctlError, UsageError
 from syncctl.findings import Finding
+from syncctl.loader import Document, load_text
 from syncctl.rules import FileContext, JobFile, registry
 from syncctl.validate import validate_tree
 
@@ -228,3 +229,32 @@ def test_chunks_are_contiguous_and_even() -> None:
     parts = pool.chunks(10_001, 4)
     assert [i for part in parts for i in part] == list(range(10_001))
     assert max(map(len, parts)) - min(map(len, parts)) <= 1
+
+
+def test_transport_round_trip_keeps_every_kind_of_job(tmp_path: Path) -> None:
+    clean = load_text("label: x\nresources: []\n", "jobs/a/clean.yaml").without_tree()
+    warned = load_text("label: x\nflag: yes\n", "jobs/a/warned.yaml").without_tree()
+    broken = load_text("label: [\n", "jobs/a/broken.yaml")
+    tree_kept = Document("jobs/a/tree.yaml", None, clean.root, ())  # no text: tree stays
+    assert warned.findings  # SJ004
+    jobs = [
+        JobFile(tmp_path / f"f{i}.yaml", doc.file, doc, ("a", f"f{i}.yaml"))
+        for i, doc in enumerate([clean, warned, broken, tree_kept])
+    ]
+    findings = list(warned.findings)
+    payload = pool.encode(findings, jobs)
+    assert pool.decode(payload, 1, [j.path for j in jobs]) == (findings, jobs)
+
+
+def test_transport_falls_back_to_pickle_for_data_marshal_cannot_write(tmp_path: Path) -> None:
+    odd = Document("jobs/a/odd.yaml", {"when": Path("x")}, None, (), "when: x\n")
+    jobs = [JobFile(tmp_path / "odd.yaml", odd.file, odd, ("a", "odd.yaml"))]
+    assert pool.decode(pool.encode([], jobs), 1, [tmp_path / "odd.yaml"]) == ([], jobs)
+
+
+def test_an_exception_that_does_not_pickle_arrives_as_its_text() -> None:
+    class Local(Exception):  # a local class cannot be pickled
+        pass
+
+    with pytest.raises(RuntimeError, match=r"(?s)validation worker 7 failed:.*Local: odd"):
+        pool.decode(pool.encode_error(Local("odd")), 7, [])
