@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +128,9 @@ class Document:
         """The same document holding its text instead of its node tree (a tree is about 30
         times the size of the text). Locations are then found by composing the text again,
         which is right for the rare finding placed after the file rules have run."""
-        return replace(self, root=None) if self.text is not None else self
+        if self.root is None or self.text is None:
+            return self
+        return Document(self.file, self.data, None, self.findings, self.text)  # replace() is slow
 
     def _tree(self) -> yaml.Node | None:
         if self.root is not None or self.text is None:
