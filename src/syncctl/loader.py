@@ -51,6 +51,7 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_ScalarNode, _SequenceNode = yaml.ScalarNode, yaml.SequenceNode
 _YAML11_BOOLS = frozenset(
     {"yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"}
     | {"y", "Y", "n", "N"}
@@ -89,13 +90,30 @@ class _Resolver12:
         return None
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode:
+        if kind is _ScalarNode:
             if implicit[0]:
-                for tag, regexp in _IMPLICIT.get(value[:1], ()):
-                    if regexp.match(value):
-                        return tag
+                tag = _PLAIN_TAGS.get(value)
+                if tag is None:
+                    tag = _plain_tag(value)
+                    if len(value) <= _PLAIN_CACHED_LENGTH and len(_PLAIN_TAGS) < _PLAIN_CACHE_SIZE:
+                        _PLAIN_TAGS[value] = tag
+                return tag
             return _STR
-        return _SEQ if kind is yaml.SequenceNode else _MAP
+        return _SEQ if kind is _SequenceNode else _MAP
+
+
+def _plain_tag(value: str) -> str:
+    for tag, regexp in _IMPLICIT.get(value[:1], ()):
+        if regexp.match(value):
+            return tag
+    return _STR
+
+
+# The composer asks for the tag of every plain scalar, and job files repeat most of them (keys,
+# methods, resources): a bounded cache of short values saves the slice and the regex matches.
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_CACHED_LENGTH = 64
+_PLAIN_CACHE_SIZE = 20_000
 
 
 class _Composer(_Parser, _Resolver12):
@@ -255,6 +273,10 @@ class _Builder:
                 f"document nests deeper than {MAX_DEPTH} levels (or an alias refers to itself)",
             )
         tag = node.tag
+        if node.__class__ is _ScalarNode and tag == _STR:  # the common case, inline
+            value: str = node.value
+            if node.style or value not in _YAML11_BOOLS:
+                return value
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, tag, path)
         if isinstance(node, yaml.SequenceNode):
@@ -264,7 +286,7 @@ class _Builder:
         assert isinstance(node, yaml.MappingNode)
         if tag != _MAP:
             self.custom_tag(node, path)
-        if _is_placeholder_mapping(node):
+        if node.flow_style is True and _is_placeholder_mapping(node):
             text = self.source(node)
             self.add(
                 node,
@@ -277,9 +299,12 @@ class _Builder:
             return text
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = self.key(key_node, path)
-            if key is None:
-                continue
+            if key_node.__class__ is _ScalarNode and key_node.tag == _STR:
+                key = key_node.value  # the common case of ``key()``, inline
+            else:
+                key = self.key(key_node, path)
+                if key is None:
+                    continue
             child = (*path, key)
             if key in out:
                 self.add(
