@@ -22,6 +22,7 @@ from syncctl.config import Config, load_config
 from syncctl.errors import SyncctlError, UsageError
 from syncctl.findings import Finding
 from syncctl.loader import Document, load_text
+from syncctl.reconcile.desired import load_desired
 from syncctl.rules import FileContext, JobFile, registry
 from syncctl.validate import validate_tree
 
@@ -258,3 +259,23 @@ def test_an_exception_that_does_not_pickle_arrives_as_its_text() -> None:
 
     with pytest.raises(RuntimeError, match=r"(?s)validation worker 7 failed:.*Local: odd"):
         pool.decode(pool.encode_error(Local("odd")), 7, [])
+
+
+def test_plan_and_apply_load_the_same_desired_jobs_through_the_pool(
+    gen: ModuleType,
+    tmp_path: Path,
+    pool_calls: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    gen.generate(tmp_path, 120, 4)
+    gen.generate(tmp_path / "v4", 120, 4, runtime=4)
+    shutil.copytree(tmp_path / "v4" / "jobs", tmp_path / "jobs", dirs_exist_ok=True)
+    config = load_config(tmp_path / "syncctl.toml")
+    env = config.environments["production"]
+    monkeypatch.setenv(pool.WORKERS_ENV, "1")
+    alone = load_desired(config, env)
+    monkeypatch.setenv(pool.WORKERS_ENV, "3")
+    pooled = load_desired(config, env)
+    assert pool_calls == [3]
+    assert pooled == alone
+    assert len(alone) > 100
