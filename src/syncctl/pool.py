@@ -117,7 +117,13 @@ def check_in_pool(
     own, *others = chunks(len(files), workers)
     sys.stdout.flush()
     sys.stderr.flush()
-    children = [_fork(files, config, part) for part in others]
+    children: list[_Child] = []
+    try:
+        children.extend(_fork(files, config, part) for part in others)
+    except OSError:  # no process or pipe to be had (limits, memory): check them all here
+        for child in children:
+            _reap(child)
+        return check_files(iter_jobs(files, config), config)
     try:
         findings, kept = check_files(iter_jobs([files[i] for i in own], config), config)
         for child in children:

@@ -279,3 +279,24 @@ def test_plan_and_apply_load_the_same_desired_jobs_through_the_pool(
     assert pool_calls == [3]
     assert pooled == alone
     assert len(alone) > 100
+
+
+def test_when_no_process_can_be_forked_all_files_are_checked_here(
+    tree: Config, pool_calls: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, alone = validate_tree([tree.jobs_dir], tree, workers=1)
+    forks = 0
+    real_fork = os.fork
+
+    def fork_once() -> int:  # the first fork works, the second finds no resources
+        nonlocal forks
+        forks += 1
+        if forks > 1:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork_once)
+    _, pooled = validate_tree([tree.jobs_dir], tree, workers=3)
+    assert pool_calls == [3]
+    assert forks == 2
+    assert pooled == alone
