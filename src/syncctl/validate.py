@@ -43,7 +43,8 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
             files.append(path)
         else:
             missing.append(path)
-    return sorted(set(files), key=_ORDER), missing
+    unique = files if len(paths) == 1 else set(files)  # one walk never yields a file twice
+    return sorted(unique, key=_ORDER), missing
 
 
 # Paths sort by their parts (what ``Path.__lt__`` compares on POSIX; Windows case-folds them):
@@ -54,10 +55,11 @@ _ORDER = operator.attrgetter("parts") if os.name == "posix" else None
 def _walk(folder: Path) -> Iterator[Path]:
     for top, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        parent = Path(top)
         for name in names:
             if name.startswith(".") or name in _IGNORED_NAMES or name.endswith(".md"):
                 continue
-            yield Path(top, name)
+            yield parent / name
 
 
 def iter_jobs(files: Iterable[Path], config: Config) -> Iterator[JobFile]:
