@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from syncctl.findings import Finding
 
 WORKERS_ENV = "SYNCCTL_WORKERS"
-# Below this many files a second process costs more (fork, pickling) than it saves.
+# Below this many files a second process costs more (fork, sending results) than it saves.
 MIN_FILES = 400
 _READ_SIZE = 1 << 20
 
@@ -98,14 +98,21 @@ def chunks(count: int, parts: int) -> list[range]:
 
 
 class _Child:
-    """A forked worker: its pid, the read end of its pipe, and the files it checks."""
+    """A forked worker: its pid, the read end of its pipe (-1 once closed), the files it
+    checks, and whether it has been waited for."""
 
-    __slots__ = ("part", "pid", "read_fd")
+    __slots__ = ("part", "pid", "read_fd", "waited")
 
     def __init__(self, pid: int, read_fd: int, part: range) -> None:
         self.pid = pid
         self.read_fd = read_fd
         self.part = part
+        self.waited = False
+
+    def close(self) -> None:
+        if self.read_fd >= 0:
+            os.close(self.read_fd)
+            self.read_fd = -1
 
 
 def check_in_pool(
@@ -239,8 +246,9 @@ def _receive(child: _Child) -> bytes:
     blocks = []
     while block := os.read(child.read_fd, _READ_SIZE):
         blocks.append(block)
-    os.close(child.read_fd)
+    child.close()
     _pid, status = os.waitpid(child.pid, 0)
+    child.waited = True
     if not blocks or os.waitstatus_to_exitcode(status) != 0:
         raise _died(child, status)
     return b"".join(blocks)
@@ -259,12 +267,14 @@ def _died(child: _Child, status: int) -> WorkerDiedError:
 
 
 def _reap(child: _Child) -> None:
-    """After an error: close the pipe, stop a child still at work and wait for it."""
+    """Close the pipe and, after an error, stop a child still at work and wait for it."""
     import signal
 
-    with contextlib.suppress(OSError):  # already closed by _receive
-        os.close(child.read_fd)
-    with contextlib.suppress(ChildProcessError):  # already waited for by _receive
+    child.close()
+    if child.waited:
+        return
+    child.waited = True
+    with contextlib.suppress(ChildProcessError):
         if os.waitpid(child.pid, os.WNOHANG) == (0, 0):
             os.kill(child.pid, signal.SIGKILL)
             os.waitpid(child.pid, 0)
