@@ -26,23 +26,33 @@ import math
 import re
 from dataclasses import dataclass
 
-_TOKEN = re.compile(
+# One token after optional whitespace; a character no token starts with is taken alone (and
+# then refused by ``_tokens``), so ``findall`` skips nothing.
+_SCAN = re.compile(
     r"""
-    [ \t\n\r]*
-    (?:
-        (?P<str>"(?:[^"\\]|\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4}))*"
-               |'(?:[^'\\]|\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4}))*')
-      | (?P<back>`[^`]+`)
-      | (?P<num>(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[Ee][-+]?[0-9]+)?)
-      | (?P<var>\$[A-Za-z0-9_]*)
-      | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-      | (?P<op>:=|!=|>=|<=|[.\[\](){},;:?+\-*/=<>&])
-      | (?P<bad>.)
-      | $
+    ([ \t\n\r]*)
+    (
+        "(?:[^"\\]|\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4}))*"
+      | '(?:[^'\\]|\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4}))*'
+      | `[^`]+`
+      | (?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[Ee][-+]?[0-9]+)?
+      | \$[A-Za-z0-9_]*
+      | [A-Za-z_][A-Za-z0-9_]*
+      | :=|!=|>=|<=
+      | .
     )
     """,
     re.VERBOSE | re.DOTALL,
 )
+_OPERATORS = frozenset({":=", "!=", ">=", "<=", *".[](){},;:?+-*/=<>&"})
+# The kind of a token by its first character (anything else: an operator, or refused).
+_KINDS = {
+    **dict.fromkeys("\"'", "str"),
+    "`": "back",
+    **dict.fromkeys("0123456789", "num"),
+    "$": "var",
+    **dict.fromkeys("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_", "name"),
+}
 # Characters that end a name in the reference's tokenizer (its operator characters and
 # whitespace); any other character after a name is part of it there.
 _ENDS_NAME = frozenset(".[]{}(),@#;:?+-*/%|=<>^&!~ \t\n\r")
@@ -83,22 +93,28 @@ def _tokens(text: str) -> list[_Token]:
     it (``a$b``, ``ab"c"``) starts an operand here, and an operand right after an operand is
     outside the subset anyway; only ``and``/``or``/``in`` need the check."""
     out: list[_Token] = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind is None:
-            continue  # trailing whitespace
-        if kind == "bad":
-            raise _Unsure
-        value = match.group(kind)
-        if kind == "num" and (len(value) > 300 or "e" in value or "E" in value):
-            if not math.isfinite(float(value)):
+    position = 0
+    for space, token in _SCAN.findall(text.rstrip(" \t\n\r")):
+        position += len(space)
+        kind = _KINDS.get(token[0], "op")
+        if kind == "op":
+            if token not in _OPERATORS:
+                raise _Unsure  # an operator outside the subset, or no token at all
+        elif kind in ("str", "back"):
+            if len(token) < 2:
+                raise _Unsure  # unterminated, or a bad escape (S0101, S0103, S0105)
+        elif kind == "num":
+            if (len(token) > 300 or "e" in token or "E" in token) and not math.isfinite(
+                float(token)
+            ):
                 raise _Unsure  # S0102
-        elif kind == "name" and value in _WORD_OPERATORS:
-            end = match.end()
+        elif kind == "name" and token in _WORD_OPERATORS:
+            end = position + len(token)
             if end < len(text) and text[end] not in _ENDS_NAME:
                 raise _Unsure  # the reference reads a longer name (``and$x``), no operator
             kind = "op"
-        out.append((kind, value, match.start(kind)))
+        out.append((kind, token, position))
+        position += len(token)
     out.append(("end", "", len(text)))
     return out
 
