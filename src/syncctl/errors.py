@@ -11,6 +11,7 @@ as a user error: any other exception is a bug.
     ├── ConfigError (exit 2)           [tool.syncctl] / syncctl.toml is wrong
     ├── ValidationFailedError          plan/apply refused: the job files have errors
     ├── InvalidJobError                a file reached the typed model without passing validation
+    ├── WorkerDiedError                a validation worker process died before sending its results
     ├── StateError                     state file corrupt, future version, locked
     ├── PlanError                      stale saved plan, ambiguous adoption, unsafe delete
     ├── EmulatorError                  the bundled emulator cannot start or serve
@@ -61,6 +62,10 @@ class ValidationFailedError(SyncctlError):
 
 class InvalidJobError(SyncctlError):
     """A job file reached the typed model (``syncctl.model``) without passing validation."""
+
+
+class WorkerDiedError(SyncctlError):
+    """A validation worker process (``syncctl.pool``) ended without sending its results."""
 
 
 class StateError(SyncctlError):

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syncctl.errors import SyncctlError, UsageError
+from syncctl.errors import UsageError, WorkerDiedError
 from syncctl.loader import Document
 from syncctl.rules import JobFile
 
@@ -35,10 +35,6 @@ WORKERS_ENV = "SYNCCTL_WORKERS"
 # Below this many files a second process costs more (fork, sending results) than it saves.
 MIN_FILES = 400
 _READ_SIZE = 1 << 20
-
-
-class WorkerDiedError(SyncctlError):
-    """A validation worker process ended without sending its results."""
 
 
 def cpu_count() -> int:

@@ -19,7 +19,7 @@ import pytest
 
 from syncctl import pool
 from syncctl.config import Config, load_config
-from syncctl.errors import SyncctlError, UsageError
+from syncctl.errors import SyncctlError, UsageError, WorkerDiedError
 from syncctl.findings import Finding
 from syncctl.loader import Document, load_text
 from syncctl.reconcile.desired import load_desired
@@ -157,7 +157,7 @@ def test_a_worker_that_dies_is_a_clear_error(
     _rule_in_children(monkeypatch, lambda: os.kill(os.getpid(), signal.SIGKILL))
     with pytest.raises(SyncctlError) as caught:
         validate_tree([tree.jobs_dir], tree, workers=3)
-    assert isinstance(caught.value, pool.WorkerDiedError)
+    assert isinstance(caught.value, WorkerDiedError)
     message = str(caught.value)
     assert "validation worker" in message
     assert "was killed by SIGKILL before sending its results" in message
