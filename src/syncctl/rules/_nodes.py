@@ -132,6 +132,14 @@ class NodeGraph:
         return found
 
 
+def node_keys(kind: str) -> frozenset[str]:
+    """The keys the schema allows on a node of type ``kind`` (empty for an unknown type)."""
+    from syncctl.schema import job_schema  # only asked when a required key is missing
+
+    shape = job_schema()["$defs"].get(f"{kind}_node", {})
+    return frozenset(shape.get("properties", ()))
+
+
 @per_document
 def nodes_of(doc: Document) -> NodeGraph | None:
     """The node graph of a runtime 4 job, or ``None`` (runtime 1-3, no mapping, no resource

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 
 def did_you_mean(word: str, known: Iterable[str]) -> str | None:
@@ -25,3 +26,18 @@ def listing(names: Iterable[str], limit: int = 8) -> str:
     if len(shown) > limit:
         return ", ".join(shown[:limit]) + ", …"
     return ", ".join(shown)
+
+
+def misspelling_of(word: str, fields: Mapping[str, Any], known: Iterable[str]) -> str | None:
+    """The key of ``fields`` that SJ010 reports as a misspelling of ``word``, if any.
+
+    SJ010 calls an unknown key a misspelling of the closest allowed key ("did you mean …?");
+    a rule about ``word`` being missing stays quiet then, so one typo gives one finding."""
+    options = sorted(set(known))
+    for key in fields:
+        if key in options:
+            continue
+        close = difflib.get_close_matches(key, options, n=1, cutoff=0.6)
+        if close and close[0] == word:
+            return key
+    return None

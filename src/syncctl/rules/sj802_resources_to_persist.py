@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from syncctl.findings import Finding, Severity
-from syncctl.rules._nodes import Node, NodeGraph, nodes_of
-from syncctl.rules._suggest import did_you_mean, listing
+from syncctl.rules._nodes import Node, NodeGraph, node_keys, nodes_of
+from syncctl.rules._suggest import did_you_mean, listing, misspelling_of
 from syncctl.rules.base import FileContext, RuleInfo, file_rule
 
+PERSIST = "resources_to_persist"
 RULE = RuleInfo(
     "SJ802",
     Severity.ERROR,
@@ -31,7 +32,10 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         if node.type != "destination":
             continue
         persisted = node.fields.get("resources_to_persist")
-        if persisted is None or persisted == []:
+        if persisted == [] or (
+            persisted is None
+            and misspelling_of(PERSIST, node.fields, node_keys("destination")) is None
+        ):  # a misspelt key is SJ010's ("did you mean …?")
             yield _missing(ctx, graph, node, empty=persisted == [])
         elif isinstance(persisted, list):
             yield from _unknown(ctx, graph, node, persisted)

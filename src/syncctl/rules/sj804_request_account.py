@@ -2,7 +2,9 @@
 
 Runtime 4 requests name the account they call; without one the run has no account to call
 with. The finding sits at the node (its first key), where the missing field belongs; SJ010 stays
-quiet about the missing key. The hint templates it from args, as Truto's examples do.
+quiet about the missing key. A misspelt key (``integrated_acount_id``) is SJ010's to report
+("did you mean …?"), so this rule stays quiet then. The hint templates it from args, as Truto's
+examples do.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from collections.abc import Iterator
 
 from syncctl.findings import Finding, Severity
 from syncctl.rules._args import declared_args
-from syncctl.rules._nodes import nodes_of
+from syncctl.rules._nodes import node_keys, nodes_of
+from syncctl.rules._suggest import misspelling_of
 from syncctl.rules.base import FileContext, RuleInfo, file_rule
 
 RULE = RuleInfo("SJ804", Severity.ERROR, "a request node without integrated_account_id")
@@ -31,7 +34,9 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     if declared is None or ARG not in declared:
         hint += f" and declare it in args_schema: {DECLARATION}"
     for node in graph.nodes:
-        if node.type == "request" and "integrated_account_id" not in node.fields:
+        if node.type != "request" or ARG in node.fields:
+            continue
+        if misspelling_of(ARG, node.fields, node_keys("request")) is None:  # else SJ010's
             yield ctx.finding(
                 RULE,
                 ("resources", node.index),
