@@ -93,10 +93,13 @@ def test_runtime_4_corpus_exercises_every_node_type_and_varied_jsonata(
     assert {"run_if", "expression", "value_expression", "args_validation"} <= spots
 
 
-def test_same_seed_same_files_other_seed_other_files(gen: ModuleType, tmp_path: Path) -> None:
-    first = _texts(gen.generate(tmp_path / "a", 60, 3))
-    again = _texts(gen.generate(tmp_path / "b", 60, 3))
-    other = _texts(gen.generate(tmp_path / "c", 60, 4))
+@pytest.mark.parametrize("runtime", [3, 4])
+def test_same_seed_same_files_other_seed_other_files(
+    gen: ModuleType, tmp_path: Path, runtime: int
+) -> None:
+    first = _texts(gen.generate(tmp_path / "a", 60, 3, runtime))
+    again = _texts(gen.generate(tmp_path / "b", 60, 3, runtime))
+    other = _texts(gen.generate(tmp_path / "c", 60, 4, runtime))
     assert first == again
     assert first != other
 
