@@ -6,7 +6,7 @@ Runtime 1-3 entries name their parent by its ``resource``; runtime 4 nodes by th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from syncctl.findings import Finding, Severity
 from syncctl.rules._nodes import nodes_of
@@ -19,41 +19,31 @@ RULE = RuleInfo("SJ101", Severity.ERROR, "depends_on names no resource of this j
 
 @file_rule(RULE)
 def check(ctx: FileContext) -> Iterator[Finding]:
-    yield from _flat(ctx)
-    yield from _nodes(ctx)
+    flat = graph_of(ctx.doc)
+    if flat is not None:
+        links = ((e.index, e.resource, e.depends_on) for e in flat.entries)
+        yield from _unknown(ctx, links, flat.by_resource, "resource")
+    nodes = nodes_of(ctx.doc)
+    if nodes is not None:
+        links = ((n.index, n.name, n.depends_on) for n in nodes.nodes)
+        yield from _unknown(ctx, links, nodes.by_name, "node")
 
 
-def _flat(ctx: FileContext) -> Iterator[Finding]:
-    graph = graph_of(ctx.doc)
-    if graph is None:
-        return
-    for entry in graph.entries:
-        target = entry.depends_on
-        if target is None or target in graph.by_resource:
+def _unknown(
+    ctx: FileContext,
+    links: Iterable[tuple[int, str | None, str | None]],
+    names: Collection[str],
+    noun: str,
+) -> Iterator[Finding]:
+    """``links`` are (index, own name, depends_on target); ``names`` those a target may name."""
+    for index, own, target in links:
+        if target is None or target in names:
             continue
-        others = [r for r in graph.by_resource if r != entry.resource]
-        hint = did_you_mean(target, others) or f"resources of this job: {listing(others)}"
+        others = [n for n in names if n != own]
+        hint = did_you_mean(target, others) or f"{noun}s of this job: {listing(others)}"
         yield ctx.finding(
             RULE,
-            ("resources", entry.index, "depends_on"),
-            f"depends_on {target!r} names no resource of this job",
-            hint=hint,
-        )
-
-
-def _nodes(ctx: FileContext) -> Iterator[Finding]:
-    graph = nodes_of(ctx.doc)
-    if graph is None:
-        return
-    for node in graph.nodes:
-        target = node.depends_on
-        if target is None or target in graph.by_name:
-            continue
-        others = [n for n in graph.by_name if n != node.name]
-        hint = did_you_mean(target, others) or f"nodes of this job: {listing(others)}"
-        yield ctx.finding(
-            RULE,
-            ("resources", node.index, "depends_on"),
-            f"depends_on {target!r} names no node of this job",
+            ("resources", index, "depends_on"),
+            f"depends_on {target!r} names no {noun} of this job",
             hint=hint,
         )
