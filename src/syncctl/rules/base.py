@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from syncctl.config import Config
-from syncctl.findings import Finding, JsonPath, Severity
+from syncctl.findings import Finding, JsonPath, Severity, format_path
 from syncctl.loader import Document
+from syncctl.rules._scalar_offsets import place_in_document
 
 MULTI_FOLDER = "_multi"
 """The reserved folder of runtime 4 jobs that span integrations (``integration_name: ""``)."""
@@ -82,6 +83,23 @@ class FileContext:
     ) -> Finding:
         """A finding of ``rule`` placed at the value (``key=True``: the key) that ``path`` names."""
         return self.job.doc.finding(rule.id, rule.severity, message, path, key=key, hint=hint)
+
+    def finding_inside(
+        self, rule: RuleInfo, path: JsonPath, offset: int, message: str, *, hint: str | None
+    ) -> Finding:
+        """A finding of ``rule`` at character ``offset`` of the string that ``path`` names
+        (placed through the scalar's quoting and folding; its start when unsure)."""
+        line, column = place_in_document(self.job.doc, path, offset)
+        return Finding(
+            self.job.doc.file,
+            line,
+            column,
+            rule.id,
+            rule.severity,
+            message,
+            format_path(path),
+            hint,
+        )
 
 
 @dataclass(frozen=True, slots=True)

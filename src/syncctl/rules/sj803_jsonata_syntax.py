@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from syncctl.findings import Finding, Severity, format_path
+from syncctl.findings import Finding, Severity
 from syncctl.jsonata import JsonataError, syntax_error
 from syncctl.rules._runtime import jsonata_sites
-from syncctl.rules._scalar_offsets import place_in_document
 from syncctl.rules.base import FileContext, RuleInfo, file_rule
 
 RULE = RuleInfo(
@@ -44,15 +43,11 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         error = syntax_error(site.text)
         if error is None:
             continue
-        line, column = place_in_document(ctx.doc, site.path, error.at(len(site.text)))
         code = f" ({error.code})" if error.code else ""
-        yield Finding(
-            file=ctx.doc.file,
-            line=line,
-            column=column,
-            rule=RULE.id,
-            severity=RULE.severity,
-            message=f"JSONata syntax error{code}: {error.message}",
-            path=format_path(site.path),
+        yield ctx.finding_inside(
+            RULE,
+            site.path,
+            error.at(len(site.text)),
+            f"JSONata syntax error{code}: {error.message}",
             hint=_hint(error),
         )

@@ -15,10 +15,9 @@ import json
 from collections.abc import Iterator
 from importlib import resources
 
-from syncctl.findings import Finding, Severity, format_path
+from syncctl.findings import Finding, Severity
 from syncctl.jsonata import called_functions, syntax_error
 from syncctl.rules._runtime import jsonata_sites
-from syncctl.rules._scalar_offsets import place_in_document
 from syncctl.rules._suggest import did_you_mean
 from syncctl.rules.base import FileContext, RuleInfo, file_rule
 
@@ -58,17 +57,11 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             if call.name in known or call.name in found.bound or call.name in reported:
                 continue
             reported.add(call.name)
-            line, column = place_in_document(ctx.doc, site.path, call.offset)
-            yield Finding(
-                file=ctx.doc.file,
-                line=line,
-                column=column,
-                rule=RULE.id,
-                severity=RULE.severity,
-                message=(
-                    f"JSONata calls ${call.name}, which is no JSONata built-in, no Truto "
-                    "extension and no variable bound in the expression"
-                ),
-                path=format_path(site.path),
+            yield ctx.finding_inside(
+                RULE,
+                site.path,
+                call.offset,
+                f"JSONata calls ${call.name}, which is no JSONata built-in, no Truto extension "
+                "and no variable bound in the expression",
                 hint=_hint(call.name, found.bound),
             )
