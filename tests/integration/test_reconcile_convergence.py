@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from reconcile_helpers import FAST_RETRY, Observer, expected_payload, mismatches
 
 from syncctl.client.api import SyncJobClient
-from syncctl.client.connect import EMBEDDED_BASE_URL
 from syncctl.config import load_config
+from syncctl.connect import EMBEDDED_BASE_URL
 from syncctl.emulator.handler import Emulator, EmulatorSettings
 from syncctl.emulator.transport import EmbeddedTransport
 from syncctl.reconcile.apply import Executor

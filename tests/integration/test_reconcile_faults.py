@@ -26,7 +26,7 @@ from reconcile_helpers import (
     mismatches,
 )
 
-from syncctl.client.connect import connect
+from syncctl.connect import connect
 from syncctl.emulator.faults import DROP, FailRule, FaultSettings
 
 MAX_RUNS = 5

@@ -6,13 +6,15 @@
     retry.py      RetryPolicy, Retry-After parsing, which failures are retried for which method
     ratelimit.py  RateLimiter: a thread-safe token bucket shared by all threads, paused on 429
     failures.py   HTTP failures -> syncctl.errors, one line, token redacted
-    connect.py    connect(env, root): the client of a configured environment (https or embedded)
+
+The client of a configured environment (https or the embedded emulator) is built by
+``syncctl.connect.connect(env, root)``, outside this package: the client never imports the
+emulator.
 """
 
 from __future__ import annotations
 
 from syncctl.client.api import JobDict, Page, SyncJobClient, Timeouts
-from syncctl.client.connect import connect
 from syncctl.client.ratelimit import RateLimiter
 from syncctl.client.retry import RetryPolicy
 
@@ -23,5 +25,4 @@ __all__ = [
     "RetryPolicy",
     "SyncJobClient",
     "Timeouts",
-    "connect",
 ]

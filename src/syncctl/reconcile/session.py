@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from syncctl.client.api import SyncJobClient
-from syncctl.client.connect import connect
 from syncctl.config import Config, Environment
+from syncctl.connect import connect
 from syncctl.reconcile.desired import load_desired
 from syncctl.reconcile.plan import Plan, make_plan
 from syncctl.reconcile.state import State, StateStore

@@ -1,4 +1,8 @@
-"""``connect(env, root)``: the client for one configured environment.
+"""``connect(env, root)``: the API client of one configured environment, over the network or
+over the bundled emulator.
+
+It lives outside ``syncctl.client`` so that the API client never imports its own test double:
+nothing under ``syncctl/client/`` imports ``syncctl.emulator``.
 
 * ``https://…`` (or ``http://`` to a loopback host): a client over the network, with the token
   read from the environment variable ``env.token_env`` — a missing token is a ``ConfigError``.

@@ -1,14 +1,17 @@
-"""connect(env, root): the client of a configured environment."""
+"""connect(env, root): the client of a configured environment, built outside syncctl.client."""
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from syncctl.client import connect
-from syncctl.client.connect import rate_limiter_for
+import syncctl.client
 from syncctl.config import Environment
+from syncctl.connect import connect, rate_limiter_for
 from syncctl.errors import AuthError, ConfigError
 
 
@@ -102,3 +105,48 @@ def test_rate_limiter_only_when_a_rate_is_configured(tmp_path: Path) -> None:
     slow = rate_limiter_for(_env(tmp_path, "https://x.test", rate=0.5))
     assert slow is not None
     assert (slow.rate_per_s, slow.burst) == (0.5, 1)
+
+
+@pytest.mark.parametrize("page_size", [7, 250])
+def test_page_size_comes_from_the_environment(tmp_path: Path, monkeypatch, page_size) -> None:
+    monkeypatch.setenv("SYNCCTL_TEST_CLIENT_TOKEN", "t")
+    env = _env(tmp_path, "https://x.test", page_size=page_size)
+
+    with connect(env, tmp_path) as client:
+        assert client.page_size == page_size
+    with connect(_env(tmp_path, "embedded:db.sqlite3", page_size=page_size), tmp_path) as client:
+        assert client.page_size == page_size
+
+
+def _imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module is not None:
+            names.add(node.module)
+    return names
+
+
+def test_no_module_of_the_client_imports_the_emulator() -> None:
+    folder = Path(syncctl.client.__file__).parent
+    sources = sorted(folder.glob("*.py"))
+    assert len(sources) >= 5  # the package itself, not an empty glob
+    offenders = {
+        f"{path.name}: {name}"
+        for path in sources
+        for name in _imported_modules(path)
+        if name == "syncctl.emulator" or name.startswith("syncctl.emulator.")
+    }
+    assert offenders == set()
+
+
+def test_importing_the_client_loads_no_emulator_module() -> None:
+    code = (
+        "import sys, syncctl.client, syncctl.client.api, syncctl.client.failures;"
+        "print(sorted(m for m in sys.modules if m.startswith('syncctl.emulator')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
