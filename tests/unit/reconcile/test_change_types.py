@@ -1,0 +1,115 @@
+"""Plan changes are one type per action, and plan JSON, saved plans and renderings keep their shape.
+
+``tests/fixtures/plans/every-action.*`` were written by syncctl before the changes were typed: the
+same plan must still render to the same bytes, and the saved plan must still load.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from syncctl.reconcile.normalise import normalise
+from syncctl.reconcile.plan import DesiredJob, Plan, make_plan
+from syncctl.reconcile.saved import read_plan, write_plan
+from syncctl.reconcile.state import Entry, Pending, State
+from syncctl.render import renderer
+
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "plans"
+V3 = [{"resource": "ticketing/tickets", "method": "list"}]
+V4 = [{"name": "wait", "type": "spool"}]
+
+
+def _job(key: str, label: str, runtime: int = 3, **fields: Any) -> DesiredJob:
+    integration = key.split("/")[0]
+    payload = normalise(
+        {
+            "integration_name": integration,
+            "label": label,
+            "default_runtime_version": runtime,
+            "resources": V3 if runtime == 3 else V4,
+            **fields,
+        }
+    )
+    return DesiredJob(key, integration, label, payload, bool(fields.get("protected")))
+
+
+def _live(job_id: str, job: DesiredJob, **changes: Any) -> dict[str, Any]:
+    return {**job.payload, "id": job_id, "environment_id": "env", **changes}
+
+
+def every_action() -> Plan:
+    """One plan with each action, every note, graphs, both kinds of delete and an orphan."""
+    create = _job("zendesk/create", "Create", runtime=4)
+    resumed = _job("zendesk/resumed", "Resumed")
+    recreate = _job("zendesk/recreate", "Recreate")
+    update = _job("zendesk/update", "Update", runtime=4)
+    graph_update = _job("zendesk/graph", "Graph", runtime=4)
+    noop = _job("zendesk/noop", "Noop", protected=True)
+    adopt = _job("hubspot/adopt", "Adopt")
+    adopt_diff = _job("hubspot/adopt-diff", "Adopt diff")
+    relabel = _job("hubspot/relabel", "Relabel")
+    moved = _job("zendesk/moved-to", "Moved")
+    state = State(
+        "local",
+        7,
+        {
+            "zendesk/recreate": Entry("r0", "h"),
+            "zendesk/update": Entry("u1", "h"),
+            "zendesk/graph": Entry("g1", "h"),
+            "zendesk/noop": Entry("n1", "h", protected=True),
+            "hubspot/relabel": Entry("l0", "h"),
+            "zendesk/moved-from": Entry("m1", "h"),
+            "zendesk/gone": Entry("x1", "h", protected=True),
+            "zendesk/kept": Entry("k1", "h", protected=True),
+            "zendesk/pruned": Entry("p1", "h"),
+        },
+        pending={
+            "hubspot/adopt": Pending("Adopt", "hubspot", "h"),
+            "zendesk/resumed": Pending("Resumed", "zendesk", "h"),
+        },
+    )
+    two_nodes = [*V4, {"name": "more", "type": "spool", "depends_on": "wait"}]
+    lives = [
+        _live("u1", update, label="Old label"),
+        _live("g1", graph_update, resources=two_nodes),
+        _live("n1", noop),
+        _live("m1", moved),
+        _live("k1", _job("zendesk/kept", "Kept")),
+        _live("p1", _job("zendesk/pruned", "Pruned")),
+        _live("a1", adopt),
+        _live("a2", adopt_diff, args_validation="$exists(x)"),
+        _live("l1", relabel),
+        _live("o1", _job("salesforce/other", "Someone else's")),
+    ]
+    desired = [create, resumed, recreate, update, graph_update, noop, adopt, adopt_diff, relabel]
+    return make_plan("local", [*desired, moved], state, lives, prune=True)
+
+
+def test_plan_json_and_renderings_keep_their_bytes(tmp_path: Path) -> None:
+    plan = every_action()
+    write_plan(plan, tmp_path / "plan.json")
+    saved = (tmp_path / "plan.json").read_text(encoding="utf-8")
+    assert saved == (FIXTURES / "every-action.json").read_text(encoding="utf-8")
+    for fmt, suffix in (("text", "txt"), ("markdown", "md")):
+        expected = (FIXTURES / f"every-action.{suffix}").read_text(encoding="utf-8")
+        assert renderer("plan", fmt)(plan) == expected, fmt
+
+
+def test_a_plan_saved_before_the_changes_were_typed_still_loads() -> None:
+    written = json.loads((FIXTURES / "every-action.json").read_text(encoding="utf-8"))
+    loaded = read_plan(FIXTURES / "every-action.json").to_dict()
+    # A saved plan does not keep the graphs (only the markdown rendering draws them).
+    expected = {k: v for k, v in written.items() if k != "kind"}
+    expected["changes"] = [{**c, "graph": None} for c in written["changes"]]
+    assert loaded == expected
+    assert sum(c["graph"] is not None for c in written["changes"]) == 4
+
+
+if __name__ == "__main__":  # regenerate the fixtures (only ever from a known-good syncctl)
+    plan = every_action()
+    write_plan(plan, FIXTURES / "every-action.json")
+    (FIXTURES / "every-action.txt").write_text(renderer("plan", "text")(plan), encoding="utf-8")
+    (FIXTURES / "every-action.md").write_text(renderer("plan", "markdown")(plan), encoding="utf-8")
+    print(json.dumps(plan.to_dict()["summary"]))
