@@ -12,13 +12,26 @@ import contextlib
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias, assert_never
 
 from syncctl.errors import NotFoundError, OutcomeUnknownError, PlanError, SyncctlError
-from syncctl.reconcile.plan import Action, Change, Plan
+from syncctl.reconcile.plan import (
+    Action,
+    Adopt,
+    Change,
+    Create,
+    Delete,
+    Move,
+    Noop,
+    Plan,
+    Update,
+)
 from syncctl.reconcile.state import Entry, Pending, State, StateStore
 
 MAX_CREATE_ATTEMPTS = 3
+
+Owning: TypeAlias = Create | Update | Adopt | Move | Noop
+"""The changes after which a job file owns a live job (its state entry records the hash)."""
 
 
 class JobApi(Protocol):
@@ -95,16 +108,14 @@ class Executor:
         # Every create is recorded as pending before any is sent (one write, not one each):
         # after a crash the next plan knows which live jobs may be answers it never got.
         creates = {
-            c.key: Pending(c.label, c.integration, c.hash or "")
-            for c in first
-            if c.action is Action.CREATE
+            c.key: Pending(c.label, c.integration, c.hash) for c in first if isinstance(c, Create)
         }
         if creates:
             self.store.update(lambda s: s.with_pending(creates))
         # Moves only rename state keys: do them first, in order, so later writes see them.
-        for change in [c for c in first if c.action is Action.MOVE]:
+        for change in [c for c in first if isinstance(c, Move)]:
             report(self._guarded(change))
-        self._parallel([c for c in first if c.action is not Action.MOVE], report)
+        self._parallel([c for c in first if not isinstance(c, Move)], report)
         self._parallel(deletes, report)
         order = {(c.action, c.key): i for i, c in enumerate(plan.changes)}
         outcomes = sorted(done, key=lambda o: order.get((o.action, o.key), len(order)))
@@ -128,33 +139,29 @@ class Executor:
             return Outcome(change.action, change.key, change.id, False, str(exc))
         return Outcome(change.action, change.key, job_id, True)
 
-    def _do(self, change: Change) -> str | None:
-        match change.action:
-            case Action.CREATE:
+    def _do(self, change: Change) -> str:
+        match change:
+            case Create():
                 return self._create(change)
-            case Action.UPDATE | Action.ADOPT:
-                assert change.id is not None
+            case Update() | Adopt():
                 if change.send:
                     self.api.update(change.id, change.send)
                 self._record(change, change.id)
                 return change.id
-            case Action.MOVE:
-                assert change.id is not None
-                assert change.from_key is not None
-                source = change.from_key
-                self.store.update(lambda s: s.moved(source, change.key))
+            case Move():
+                source, target = change.from_key, change.key
+                self.store.update(lambda s: s.moved(source, target))
                 self._record(change, change.id)
                 return change.id
-            case Action.DELETE:
-                assert change.id is not None
+            case Delete():
                 if change.fingerprint is not None:  # else: already gone, only forget it
                     # NotFound: deleted meanwhile (or an earlier answer was lost): same end.
                     with contextlib.suppress(NotFoundError):
                         self.api.delete(change.id)
-                self.store.update(lambda s: s.without(change.key))
+                key = change.key
+                self.store.update(lambda s: s.without(key))
                 return change.id
-            case Action.NOOP:
-                assert change.id is not None
+            case Noop():
                 entry = self.store.state.jobs.get(change.key)
                 if (
                     entry is None
@@ -163,15 +170,13 @@ class Executor:
                 ):
                     self._record(change, change.id)
                 return change.id
-        raise AssertionError(change.action)  # pragma: no cover
+        assert_never(change)
 
-    def _record(self, change: Change, job_id: str) -> None:
-        entry = Entry(job_id, change.hash or "", change.protected)
+    def _record(self, change: Owning, job_id: str) -> None:
+        entry = Entry(job_id, change.hash, change.protected)
         self.store.update(lambda s: s.with_entry(change.key, entry))
 
-    def _create(self, change: Change) -> str:
-        assert change.send is not None
-        assert change.hash is not None
+    def _create(self, change: Create) -> str:
         body = change.send  # the plan leaves server-defaulted nulls out
         for attempt in range(1, MAX_CREATE_ATTEMPTS + 1):
             try:
@@ -189,7 +194,7 @@ class Executor:
             return job_id
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _find_created(self, change: Change) -> str | None:
+    def _find_created(self, change: Create) -> str | None:
         """After a lost answer: the one unmanaged live job with this integration and label."""
         state: State = self.store.state
         owned = {entry.id for entry in state.jobs.values()}

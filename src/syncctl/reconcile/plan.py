@@ -1,6 +1,7 @@
 """The plan: a pure function of (desired jobs, state, live jobs) — no I/O, no clock.
 
-Changes are typed values in a deterministic order (create, update, delete, adopt, move, noop;
+Changes are typed values, one type per action (``Create``, ``Update``, ``Delete``, ``Adopt``,
+``Move``, ``Noop``), in a deterministic order (create, update, delete, adopt, move, noop;
 by job key within each). Unmanaged live jobs (owned by no file) are counted and listed and
 never touched; managed jobs whose file is gone are listed as orphaned unless ``prune`` is set.
 """
@@ -8,9 +9,9 @@ never touched; managed jobs whose file is gone are listed as orphaned unless ``p
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar, TypeAlias
 
 from syncctl.errors import PlanError
 from syncctl.graph import JobGraph, job_graph
@@ -56,34 +57,58 @@ class DesiredJob:
         return content_hash(self.payload)
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One planned step. ``send`` is the request body (create: whole payload; update/adopt:
-    the changed top-level fields); ``fingerprint`` is that of the live job it will touch.
-    ``graph`` is the desired dependency graph of a created job, or of a job whose node/edge
-    set changes (else ``None``): the markdown plan draws it."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BaseChange:
+    """What every planned step has. Each action is its own type (``Change``) holding exactly
+    the fields it needs; a field an action does not have reads as ``None`` (``diff``: ``()``),
+    which is how plan JSON shows it, so every change has every key there.
 
-    action: Action
+    ``send`` is the request body (create: the whole payload; update/adopt: the changed
+    top-level fields); ``fingerprint`` is that of the live job the change will touch;
+    ``graph`` is the desired dependency graph of a created job, or of a job whose node/edge
+    set changes (else ``None``): the markdown plan draws it.
+
+    A subclass declares a required field as ``name: T = field()``: a bare annotation would take
+    this class's property of the same name as its default."""
+
+    action: ClassVar[Action]
     key: str
-    id: str | None = None
     integration: str = ""
     label: str = ""
-    diff: tuple[FieldChange, ...] = ()
-    send: Payload | None = None
-    hash: str | None = None
     protected: bool = False
-    from_key: str | None = None
-    fingerprint: str | None = None
     note: str | None = None
-    graph: JobGraph | None = None
+
+    @property
+    def id(self) -> str | None:
+        return None
+
+    @property
+    def from_key(self) -> str | None:
+        return None
+
+    @property
+    def diff(self) -> tuple[FieldChange, ...]:
+        return ()
+
+    @property
+    def send(self) -> Payload | None:
+        return None
+
+    @property
+    def hash(self) -> str | None:
+        return None
+
+    @property
+    def fingerprint(self) -> str | None:
+        return None
+
+    @property
+    def graph(self) -> JobGraph | None:
+        return None
 
     @property
     def calls_api(self) -> bool:
-        if self.action in (Action.CREATE, Action.UPDATE):
-            return True
-        if self.action is Action.ADOPT:
-            return bool(self.diff)
-        return self.action is Action.DELETE and self.fingerprint is not None
+        return False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -101,6 +126,94 @@ class Change:
             "note": self.note,
             "graph": self.graph.to_dict() if self.graph is not None else None,
         }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Create(BaseChange):
+    """A job file with no live job: POST its whole payload (no id until the API answers)."""
+
+    action: ClassVar[Action] = Action.CREATE
+    send: Payload = field()
+    hash: str = field()
+    graph: JobGraph | None = None
+
+    @property
+    def calls_api(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Update(BaseChange):
+    """A managed live job that differs from its file: PATCH the changed top-level fields."""
+
+    action: ClassVar[Action] = Action.UPDATE
+    id: str = field()
+    diff: tuple[FieldChange, ...] = field()
+    send: Payload = field()
+    hash: str = field()
+    fingerprint: str = field()
+    graph: JobGraph | None = None
+
+    @property
+    def calls_api(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Adopt(BaseChange):
+    """An unowned live job taken over by a file: recorded in state, patched only if it differs
+    (``send`` is ``None`` exactly when ``diff`` is empty)."""
+
+    action: ClassVar[Action] = Action.ADOPT
+    id: str = field()
+    diff: tuple[FieldChange, ...] = ()
+    send: Payload | None = None
+    hash: str = field()
+    fingerprint: str = field()
+    graph: JobGraph | None = None
+
+    @property
+    def calls_api(self) -> bool:
+        return bool(self.diff)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Move(BaseChange):
+    """A renamed file whose live job has the same content: only the state key changes."""
+
+    action: ClassVar[Action] = Action.MOVE
+    id: str = field()
+    from_key: str = field()
+    hash: str = field()
+    fingerprint: str = field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delete(BaseChange):
+    """A managed job whose file is gone. Without a ``fingerprint`` the live job is already
+    gone and only the state entry is dropped."""
+
+    action: ClassVar[Action] = Action.DELETE
+    id: str = field()
+    fingerprint: str | None = None
+
+    @property
+    def calls_api(self) -> bool:
+        return self.fingerprint is not None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Noop(BaseChange):
+    """A managed live job that matches its file; apply only refreshes a stale state entry."""
+
+    action: ClassVar[Action] = Action.NOOP
+    id: str = field()
+    hash: str = field()
+    fingerprint: str = field()
+
+
+Change: TypeAlias = Create | Update | Adopt | Move | Delete | Noop
+"""One planned step: match on its type to get the fields that action guarantees."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,10 +337,9 @@ def make_plan(
         current = live_by_id.get(entry.id)
         if current is None:
             changes.append(
-                Change(
-                    Action.DELETE,
-                    key,
-                    entry.id,
+                Delete(
+                    key=key,
+                    id=entry.id,
                     protected=entry.protected,
                     note="already gone from the API; only the state entry is dropped",
                 )
@@ -236,12 +348,11 @@ def make_plan(
             orphaned.append(_ref(current, key, "protected: never deleted"))
         elif prune:
             changes.append(
-                Change(
-                    Action.DELETE,
-                    key,
-                    entry.id,
-                    str(current.get("integration_name") or ""),
-                    str(current.get("label") or ""),
+                Delete(
+                    key=key,
+                    id=entry.id,
+                    integration=str(current.get("integration_name") or ""),
+                    label=str(current.get("label") or ""),
                     fingerprint=fingerprint(current),
                 )
             )
@@ -264,15 +375,13 @@ def make_plan(
     )
 
 
-def _create(job: DesiredJob, *, note: str | None = None) -> Change:
+def _create(job: DesiredJob, *, note: str | None = None) -> Create:
     # A field the server defaults is left out when the file leaves it out (null is refused).
     send = {k: v for k, v in job.payload.items() if not (k in SERVER_DEFAULTED and v is None)}
-    return Change(
-        Action.CREATE,
-        job.key,
-        None,
-        job.integration,
-        job.label,
+    return Create(
+        key=job.key,
+        integration=job.integration,
+        label=job.label,
         send=send,
         hash=job.hash,
         protected=job.protected,
@@ -283,13 +392,12 @@ def _create(job: DesiredJob, *, note: str | None = None) -> Change:
 
 def _move(
     job: DesiredJob, source: str, job_id: str, live_by_id: Mapping[str, Mapping[str, Any]]
-) -> Change:
-    return Change(
-        Action.MOVE,
-        job.key,
-        job_id,
-        job.integration,
-        job.label,
+) -> Move:
+    return Move(
+        key=job.key,
+        id=job_id,
+        integration=job.integration,
+        label=job.label,
         hash=job.hash,
         protected=job.protected,
         from_key=source,
@@ -327,21 +435,45 @@ def _against(
 ) -> Change:
     """Update, noop or adopt: the file compared with the live job it owns (or will own)."""
     changes = diff(job.payload, current)
-    action = Action.ADOPT if adopt else Action.UPDATE if changes else Action.NOOP
     graph = _changed_graph(job, current) if any(c.field == "resources" for c in changes) else None
-    return Change(
-        action,
-        job.key,
-        job_id,
-        job.integration,
-        job.label,
-        diff=changes,
-        send=changed_fields(changes, job.payload) if changes else None,
+    seen = fingerprint(current)
+    if adopt:
+        return Adopt(
+            key=job.key,
+            id=job_id,
+            integration=job.integration,
+            label=job.label,
+            diff=changes,
+            send=changed_fields(changes, job.payload) if changes else None,
+            hash=job.hash,
+            protected=job.protected,
+            fingerprint=seen,
+            note=note,
+            graph=graph,
+        )
+    if changes:
+        return Update(
+            key=job.key,
+            id=job_id,
+            integration=job.integration,
+            label=job.label,
+            diff=changes,
+            send=changed_fields(changes, job.payload),
+            hash=job.hash,
+            protected=job.protected,
+            fingerprint=seen,
+            note=note,
+            graph=graph,
+        )
+    return Noop(
+        key=job.key,
+        id=job_id,
+        integration=job.integration,
+        label=job.label,
         hash=job.hash,
         protected=job.protected,
-        fingerprint=fingerprint(current),
+        fingerprint=seen,
         note=note,
-        graph=graph,
     )
 
 
@@ -371,7 +503,7 @@ def _move_source(
 
 def check_mass_delete(plan: Plan, ratio: float, *, allowed: bool) -> None:
     """Refuse a plan that deletes more than ``ratio`` of the managed jobs."""
-    deletes = sum(1 for c in plan.changes if c.action is Action.DELETE and c.fingerprint)
+    deletes = sum(1 for c in plan.changes if isinstance(c, Delete) and c.fingerprint)
     if allowed or plan.managed == 0 or deletes == 0:
         return
     if deletes / plan.managed > ratio:

@@ -9,13 +9,26 @@ or the state moved on, the plan is stale and refused.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 from syncctl.errors import NotFoundError, PlanError
 from syncctl.reconcile.apply import JobApi
-from syncctl.reconcile.normalise import FieldChange, fingerprint
-from syncctl.reconcile.plan import PLAN_FORMAT, Action, Change, LiveRef, Plan
+from syncctl.reconcile.normalise import FieldChange, Payload, fingerprint
+from syncctl.reconcile.plan import (
+    PLAN_FORMAT,
+    Action,
+    Adopt,
+    Change,
+    Create,
+    Delete,
+    LiveRef,
+    Move,
+    Noop,
+    Plan,
+    Update,
+)
 from syncctl.reconcile.state import State
 
 KIND = "syncctl-plan"
@@ -43,7 +56,7 @@ def read_plan(path: Path) -> Plan:
     try:
         return Plan(
             environment=str(raw["environment"]),
-            changes=tuple(_change(c) for c in raw["changes"]),
+            changes=tuple(_change(i, c) for i, c in enumerate(raw["changes"])),
             orphaned=tuple(_ref(r) for r in raw.get("orphaned", [])),
             unmanaged=tuple(_ref(r) for r in raw.get("unmanaged", [])),
             prune=bool(raw.get("prune", False)),
@@ -54,21 +67,118 @@ def read_plan(path: Path) -> Plan:
         raise PlanError(f"{path}: corrupt plan ({exc.__class__.__name__}: {exc})") from None
 
 
-def _change(raw: dict[str, Any]) -> Change:
-    return Change(
-        action=Action(raw["action"]),
-        key=str(raw["key"]),
-        id=raw.get("id"),
-        integration=str(raw.get("integration", "")),
-        label=str(raw.get("label", "")),
-        diff=tuple(FieldChange.from_dict(d) for d in raw["diff"]),
-        send=raw.get("send"),
-        hash=raw.get("hash"),
-        protected=bool(raw.get("protected", False)),
-        from_key=raw.get("from_key"),
-        fingerprint=raw.get("fingerprint"),
-        note=raw.get("note"),
-    )
+def _change(index: int, raw: Mapping[str, Any]) -> Change:
+    """One saved change as its action's type; a field the action needs must be there."""
+    action = Action(raw["action"])
+    fields = _Fields(raw, f"changes[{index}] ({action} {raw['key']})")
+    key = str(raw["key"])
+    integration = str(raw.get("integration", ""))
+    label = str(raw.get("label", ""))
+    protected = bool(raw.get("protected", False))
+    note = fields.optional_text("note")
+    match action:
+        case Action.CREATE:
+            return Create(
+                key=key,
+                integration=integration,
+                label=label,
+                protected=protected,
+                note=note,
+                send=fields.payload("send"),
+                hash=fields.text("hash"),
+            )
+        case Action.UPDATE:
+            return Update(
+                key=key,
+                integration=integration,
+                label=label,
+                protected=protected,
+                note=note,
+                id=fields.text("id"),
+                diff=fields.diff(),
+                send=fields.payload("send"),
+                hash=fields.text("hash"),
+                fingerprint=fields.text("fingerprint"),
+            )
+        case Action.ADOPT:
+            return Adopt(
+                key=key,
+                integration=integration,
+                label=label,
+                protected=protected,
+                note=note,
+                id=fields.text("id"),
+                diff=fields.diff(),
+                send=fields.optional_payload("send"),
+                hash=fields.text("hash"),
+                fingerprint=fields.text("fingerprint"),
+            )
+        case Action.MOVE:
+            return Move(
+                key=key,
+                integration=integration,
+                label=label,
+                protected=protected,
+                note=note,
+                id=fields.text("id"),
+                from_key=fields.text("from_key"),
+                hash=fields.text("hash"),
+                fingerprint=fields.text("fingerprint"),
+            )
+        case Action.DELETE:
+            return Delete(
+                key=key,
+                integration=integration,
+                label=label,
+                protected=protected,
+                note=note,
+                id=fields.text("id"),
+                fingerprint=fields.optional_text("fingerprint"),
+            )
+        case Action.NOOP:
+            return Noop(
+                key=key,
+                integration=integration,
+                label=label,
+                protected=protected,
+                note=note,
+                id=fields.text("id"),
+                hash=fields.text("hash"),
+                fingerprint=fields.text("fingerprint"),
+            )
+    assert_never(action)
+
+
+class _Fields:
+    """Typed reads of one saved change; a wrong or missing field is a ``ValueError`` naming it."""
+
+    def __init__(self, raw: Mapping[str, Any], where: str) -> None:
+        self.raw = raw
+        self.where = where
+
+    def _wrong(self, name: str, what: str) -> ValueError:
+        return ValueError(f"{self.where}: {name!r} must be {what}")
+
+    def text(self, name: str) -> str:
+        value = self.raw.get(name)
+        if not isinstance(value, str):
+            raise self._wrong(name, "a string")
+        return value
+
+    def optional_text(self, name: str) -> str | None:
+        return None if self.raw.get(name) is None else self.text(name)
+
+    def payload(self, name: str) -> Payload:
+        value = self.raw.get(name)
+        if not isinstance(value, dict):
+            raise self._wrong(name, "a JSON object")
+        return value
+
+    def optional_payload(self, name: str) -> Payload | None:
+        return None if self.raw.get(name) is None else self.payload(name)
+
+    def diff(self) -> tuple[FieldChange, ...]:
+        return tuple(FieldChange.from_dict(d) for d in self.raw["diff"])
 
 
 def _ref(raw: dict[str, Any]) -> LiveRef:
@@ -92,8 +202,9 @@ def check_fresh(plan: Plan, api: JobApi, state: State, environment: str) -> None
         )
     for change in plan.changes:
         # Only the jobs apply will touch: a noop sends nothing (re-reading every unchanged job
-        # would cost one GET per managed job, thousands against a rate-limited API).
-        if change.fingerprint is None or change.id is None or change.action is Action.NOOP:
+        # would cost one GET per managed job, thousands against a rate-limited API); a create
+        # has no live job yet, and a delete without a fingerprint found its job already gone.
+        if isinstance(change, Create | Noop) or change.fingerprint is None:
             continue
         try:
             current = api.get(change.id)

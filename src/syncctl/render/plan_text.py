@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from syncctl.reconcile.normalise import FieldChange
-from syncctl.reconcile.plan import Action, Change, Plan
+from syncctl.reconcile.plan import Action, Change, Create, Move, Plan
 
 SYMBOLS = {
     Action.CREATE: ("+", "green"),
@@ -39,7 +39,7 @@ def _head(change: Change, color: bool) -> str:
     symbol, fg = SYMBOLS[change.action]
     ident = f" (id {change.id})" if change.id else ""
     head = f"{symbol} {change.action} {change.key}{ident}"
-    if change.action is Action.MOVE:
+    if isinstance(change, Move):
         head = f"{symbol} move {change.from_key} -> {change.key}{ident} (state only, no API call)"
     if change.note:
         head += f" — {change.note}"
@@ -48,7 +48,7 @@ def _head(change: Change, color: bool) -> str:
 
 def change_lines(change: Change, *, color: bool = False) -> list[str]:
     lines = [f"  {_head(change, color)}"]
-    if change.action is Action.CREATE and change.send is not None:
+    if isinstance(change, Create):
         for name, data in change.send.items():
             if data is not None:
                 lines.append(f"      + {name}: {value(data, '        ')}")

@@ -10,8 +10,21 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from syncctl.errors import PlanError
 from syncctl.reconcile.normalise import normalise
-from syncctl.reconcile.plan import DesiredJob, Plan, make_plan
+from syncctl.reconcile.plan import (
+    Adopt,
+    Create,
+    Delete,
+    DesiredJob,
+    Move,
+    Noop,
+    Plan,
+    Update,
+    make_plan,
+)
 from syncctl.reconcile.saved import read_plan, write_plan
 from syncctl.reconcile.state import Entry, Pending, State
 from syncctl.render import renderer
@@ -105,6 +118,57 @@ def test_a_plan_saved_before_the_changes_were_typed_still_loads() -> None:
     expected["changes"] = [{**c, "graph": None} for c in written["changes"]]
     assert loaded == expected
     assert sum(c["graph"] is not None for c in written["changes"]) == 4
+
+
+def test_each_action_is_its_own_type() -> None:
+    plan = every_action()
+    kinds = {Create: "create", Update: "update", Adopt: "adopt", Move: "move"}
+    kinds |= {Delete: "delete", Noop: "noop"}
+    for change in plan.changes:
+        assert change.to_dict()["action"] == kinds[type(change)] == change.action
+    assert {type(c) for c in plan.changes} == set(kinds)
+
+
+def test_a_change_cannot_lack_what_its_action_needs() -> None:
+    with pytest.raises(TypeError, match="send"):
+        Create(key="zendesk/a", hash="h")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="from_key"):
+        Move(key="zendesk/a", id="1", hash="h", fingerprint="f")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="'id'"):
+        Delete(key="zendesk/a")  # type: ignore[call-arg]
+
+
+def test_fields_an_action_does_not_have_read_as_absent() -> None:
+    create = Create(key="zendesk/a", send={"label": "a"}, hash="h")
+    delete = Delete(key="zendesk/a", id="1")
+    assert (create.id, create.from_key, create.fingerprint, create.diff) == (None, None, None, ())
+    assert (delete.send, delete.hash, delete.graph, delete.calls_api) == (None, None, None, False)
+    assert Delete(key="zendesk/a", id="1", fingerprint="f").calls_api
+
+
+@pytest.mark.parametrize(
+    ("action", "field", "value", "message"),
+    [
+        ("create", "send", None, "'send' must be a JSON object"),
+        ("update", "send", None, "'send' must be a JSON object"),
+        ("move", "from_key", None, "'from_key' must be a string"),
+        ("noop", "fingerprint", 7, "'fingerprint' must be a string"),
+        ("delete", "id", None, "'id' must be a string"),
+    ],
+)
+def test_a_saved_change_without_what_its_action_needs_is_refused(
+    tmp_path: Path, action: str, field: str, value: Any, message: str
+) -> None:
+    document = json.loads((FIXTURES / "every-action.json").read_text(encoding="utf-8"))
+    index, change = next((i, c) for i, c in enumerate(document["changes"]) if c["action"] == action)
+    change[field] = value
+    (tmp_path / "plan.json").write_text(json.dumps(document), encoding="utf-8")
+
+    with pytest.raises(PlanError, match="corrupt plan") as caught:
+        read_plan(tmp_path / "plan.json")
+
+    assert f"changes[{index}] ({action} {change['key']}): {message}" in str(caught.value)
+    assert "\n" not in str(caught.value)
 
 
 if __name__ == "__main__":  # regenerate the fixtures (only ever from a known-good syncctl)

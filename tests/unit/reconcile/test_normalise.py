@@ -14,7 +14,7 @@ from syncctl.reconcile.normalise import (
     diff,
     normalise,
 )
-from syncctl.reconcile.plan import Action, Change
+from syncctl.reconcile.plan import Update
 from syncctl.render.plan_text import change_lines
 
 READ = {"name": "read-cursor", "type": "get_state", "config": {"key": "since"}}
@@ -152,7 +152,8 @@ def test_field_change_reads_back_from_its_dict_and_from_the_older_shape() -> Non
 def test_text_groups_changes_under_their_entry_and_shows_one_line_per_added_node() -> None:
     edited = {**LIST, "method": "get"}
     changes = diff(v4(READ, edited, COMMENTS, label="new"), v4(READ, LIST, label="old"))
-    lines = change_lines(Change(Action.UPDATE, "zendesk/tickets", "7", diff=changes))
+    update = Update(key="zendesk/tickets", id="7", diff=changes, send={}, hash="h", fingerprint="f")
+    lines = change_lines(update)
     assert lines[:4] == [
         "  ~ update zendesk/tickets (id 7)",
         '      ~ $.label: "old" -> "new"',
