@@ -1,11 +1,12 @@
 """Canonical job-file YAML: stable key order, quoted placeholders, 2-space indentation.
 
 Used by ``syncctl import`` to write files for live jobs, and by ``syncctl fmt`` for the key
-order. Runtime 1-3 entries follow ``RESOURCE_ORDER``; runtime 4 nodes put the common keys first
-(``NODE_ORDER``), then their type's fields (``NODE_TYPE_FIELDS``), then any other key sorted, and
-``config`` last. Strings that YAML could read as
-something else (placeholders, ``yes``/``no``, numbers, ``null``…) are double-quoted, so the file
-reads back as exactly the data it was written from.
+order. Top-level keys follow the kind's table (``TOP_ORDER`` is the sync-job one), any other
+key sorted after them. Runtime 1-3 entries follow ``RESOURCE_ORDER``; runtime 4 nodes put the
+common keys first (``NODE_ORDER``), then their type's fields (``NODE_TYPE_FIELDS``), then any
+other key sorted, and ``config`` last. Strings that YAML could read as something else
+(placeholders, ``yes``/``no``, numbers, ``null``…) are double-quoted, so the file reads back as
+exactly the data it was written from.
 """
 
 from __future__ import annotations
@@ -16,20 +17,11 @@ from typing import Any
 
 import yaml
 
+from syncctl.kinds import SYNC_JOB, Kind
+
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/sync-job.schema.json\n"
-TOP_ORDER = (
-    "integration_name",
-    "label",
-    "description",
-    "default_runtime_version",
-    "environments",
-    "protected",
-    "args_schema",
-    "args_validation",
-    "mutex_key",
-    "state_key",
-    "resources",
-)
+TOP_ORDER = SYNC_JOB.file_order
+"""The top-level key order of a job file: the sync-job table's (``syncctl.kinds``)."""
 RESOURCE_ORDER = ("resource", "method", "id", "depends_on", "loop_on", "persist", "query")
 NODE_ORDER = ("name", "type", "depends_on", "run_if", "debug")
 NODE_TYPE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -103,9 +95,10 @@ def _ordered(data: Mapping[str, Any], order: list[Any]) -> dict[str, Any]:
     return {k: data[k] for k in order}
 
 
-def canonical_job(job: Mapping[str, Any]) -> dict[str, Any]:
-    """Reorder a job mapping (and its resource entries) into the canonical key order."""
-    out = _ordered(job, key_order(job, TOP_ORDER))
+def canonical_job(job: Mapping[str, Any], kind: Kind = SYNC_JOB) -> dict[str, Any]:
+    """Reorder a job mapping (and its resource entries) into the canonical key order: the
+    top-level keys in the order of ``kind``'s table, any other key sorted after them."""
+    out = _ordered(job, key_order(job, kind.file_order))
     resources = out.get("resources")
     v4 = is_runtime_v4(job)
     if isinstance(resources, list):
@@ -116,9 +109,10 @@ def canonical_job(job: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def dump_job(job: Mapping[str, Any]) -> str:
+def dump_job(job: Mapping[str, Any], kind: Kind = SYNC_JOB) -> str:
+    """The canonical YAML text of a job file (schema comment first)."""
     body = yaml.dump(
-        canonical_job(job),
+        canonical_job(job, kind),
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,

@@ -5,10 +5,11 @@ a typed view built AFTER validation. ``JobSpec.from_job`` must only be given a f
 validated without errors (SJ005 and SJ010 at least): it re-checks types and raises
 ``InvalidJobError`` otherwise, but it does not explain mistakes the way the rules do.
 
-``payload()`` is what the API receives (design §2): the file minus its local keys
-(``description``, ``environments``, ``protected``), with ``integration_name`` and ``label``
-filled from their defaults (the folder; the job key). The reserved folder ``_multi/`` holds
-runtime-4 jobs that span integrations: their ``integration_name`` is ``""``.
+``payload()`` is what the API receives (design §2): the file minus its local keys (the
+``local`` lines of the sync-job table, ``syncctl.kinds``: ``description``, ``environments``,
+``protected``), with ``integration_name`` and ``label`` filled from their defaults (the folder;
+the job key). The reserved folder ``_multi/`` holds runtime-4 jobs that span integrations: their
+``integration_name`` is ``""``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from syncctl.errors import InvalidJobError
+from syncctl.kinds import SYNC_JOB
 from syncctl.rules.base import JobFile
-from syncctl.syncjob import LOCAL_KEYS
 
 MULTI_FOLDER = "_multi"
 """The folder of jobs that span integrations (design §1); they send ``integration_name: ""``."""
@@ -57,9 +58,13 @@ class Node(BaseModel):
 
 
 class JobSpec(BaseModel):
-    """One validated job file."""
+    """One validated job file.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Only the top-level fields syncctl reads are typed here; the others (a field added to the
+    sync-job table) travel in ``source``, and ``from_job`` refuses a key the table lacks.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     key: str
     integration: str
@@ -82,6 +87,12 @@ class JobSpec(BaseModel):
         data, key, integration = job.data, job.key, job.integration
         if data is None or key is None or integration is None:
             raise InvalidJobError(f"{job.rel}: not a valid job file", hint="run syncctl validate")
+        unknown = next((k for k in data if k not in SYNC_JOB.file_order), None)
+        if unknown is not None:
+            raise InvalidJobError(
+                f"{job.rel}: not a valid job file ({unknown}: not a field of a sync job)",
+                hint="run syncctl validate",
+            )
         fields = {k: v for k, v in data.items() if k != "resources"}
         raw = data.get("resources")
         entries = raw if isinstance(raw, list) else []
@@ -143,7 +154,8 @@ class JobSpec(BaseModel):
 
     def payload(self) -> dict[str, Any]:
         """The body sent to the sync-job API (a fresh copy each call)."""
-        body = {k: _copy(v) for k, v in self.source.items() if k not in LOCAL_KEYS}
+        local = SYNC_JOB.local
+        body = {k: _copy(v) for k, v in self.source.items() if k not in local}
         body["integration_name"] = self.effective_integration_name
         body["label"] = self.effective_label
         return body

@@ -1,22 +1,20 @@
 """The sync-job object as the emulator keeps it: field types, defaults, create and merge.
 
-Known fields and their types follow the reference (§2). Read-only fields are set by the server.
-Each function raises ``Invalid`` with the 400 message; the handler turns it into the envelope.
+Everything about fields comes from the kind's table (``syncctl.kinds``; reference §2): which
+are known, which read-only (set by the server), their type checks, what a create stores when a
+field is omitted (a nullable field: ``null``) and the output order. Each function takes the
+``kind`` (default: sync jobs) and raises ``Invalid`` with the 400 message; the handler turns it
+into the envelope.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import copy
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from syncctl.emulator.store import Job
-from syncctl.syncjob import READ_ONLY_FIELDS, WRITABLE_FIELDS
-
-READ_ONLY = READ_ONLY_FIELDS
-NULLABLE = ("args_schema", "args_validation", "mutex_key", "state_key")
-# Output key order of a job (unknown stored keys follow, then the timestamps).
-ORDER = ("id", "environment_id", *WRITABLE_FIELDS)
-KNOWN = frozenset(ORDER) | frozenset(READ_ONLY)
+from syncctl.kinds import NO_DEFAULT, SYNC_JOB, Access, Kind
 
 UnknownFields = Literal["store", "reject", "drop"]
 ReadOnlyFields = Literal["reject", "ignore"]
@@ -26,53 +24,38 @@ class Invalid(Exception):
     """A request body the API would answer with 400."""
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "label": (lambda v: isinstance(v, str), "a string"),
-    "integration_name": (lambda v: isinstance(v, str), "a string"),
-    "default_runtime_version": (lambda v: _is_int(v) and 1 <= v <= 4, "an integer from 1 to 4"),
-    "resources": (lambda v: isinstance(v, list), "an array"),
-    "args_schema": (lambda v: v is None or isinstance(v, dict), "an object or null"),
-    "args_validation": (lambda v: v is None or isinstance(v, str), "a string or null"),
-    "mutex_key": (lambda v: v is None or isinstance(v, str), "a string or null"),
-    "state_key": (lambda v: v is None or isinstance(v, str), "a string or null"),
-}
-
-
 def check_fields(
     body: Mapping[str, Any],
     current: Mapping[str, Any],
     *,
     unknown: UnknownFields,
     read_only: ReadOnlyFields,
+    kind: Kind = SYNC_JOB,
 ) -> dict[str, Any]:
     """The writable fields of ``body`` after type checks; ``current`` holds read-only values.
 
     A read-only field equal to its current value is accepted silently (a read-modify-write
-    client sends them back); a different value is refused or dropped per ``read_only``.
+    client sends them back); a different value is refused or dropped per ``read_only``. A
+    local field of the table is unknown to the API like any other name.
     """
     accepted: dict[str, Any] = {}
     problems: list[str] = []
     for key, value in body.items():
-        if key in READ_ONLY:
+        line = kind.line(key)
+        if line is not None and line.access is Access.READ_ONLY:
             if key in current and current[key] == value:
                 continue
             if read_only == "reject":
                 problems.append(f"'{key}' is read-only")
             continue
-        check = _CHECKS.get(key)
-        if check is None:
+        if line is None or line.access is not Access.SENT:
             if unknown == "reject":
                 problems.append(f"'{key}' is not an allowed field")
             elif unknown == "store":
                 accepted[key] = value
             continue
-        valid, expected = check
-        if not valid(value):
-            problems.append(f"'{key}' must be {expected}")
+        if not line.accepts(value):
+            problems.append(f"'{key}' must be {line.expected}")
         else:
             accepted[key] = value
     if problems:
@@ -80,12 +63,29 @@ def check_fields(
     return accepted
 
 
-def ordered(job: Mapping[str, Any]) -> Job:
-    """Known fields in a stable order, unknown stored fields next, timestamps last."""
-    out: Job = {key: job[key] for key in ORDER if key in job}
-    out.update((k, v) for k, v in job.items() if k not in KNOWN)
-    out.update((k, job[k]) for k in ("created_at", "updated_at") if k in job)
+def ordered(job: Mapping[str, Any], kind: Kind = SYNC_JOB) -> Job:
+    """Fields in the table's API order; unknown stored fields come after the last writable
+    one, before the trailing read-only fields (the timestamps)."""
+    order = kind.api_order
+    last_sent = max((order.index(name) for name in kind.sent), default=len(order) - 1)
+    head, tail = order[: last_sent + 1], order[last_sent + 1 :]
+    out: Job = {key: job[key] for key in head if key in job}
+    out.update((k, v) for k, v in job.items() if kind.line(k) is None or k in kind.local)
+    out.update((k, job[k]) for k in tail if k in job)
     return out
+
+
+def create_defaults(kind: Kind = SYNC_JOB) -> Job:
+    """What a create stores for each writable field it omits (a fresh copy each call)."""
+    defaults: Job = {}
+    for line in kind.fields:
+        if line.access is not Access.SENT:
+            continue
+        if line.default is not NO_DEFAULT:
+            defaults[line.name] = copy.deepcopy(line.default)
+        elif line.nullable:
+            defaults[line.name] = None
+    return defaults
 
 
 def new_job(
@@ -95,23 +95,29 @@ def new_job(
     environment_id: str,
     now: str,
     default_runtime_version: int,
+    kind: Kind = SYNC_JOB,
 ) -> Job:
-    if "integration_name" not in fields:
-        raise Invalid("'integration_name' is required")
+    """A created object: the table's defaults, then ``fields`` (``default_runtime_version``, an
+    emulator setting, overrides the table's default of that field when the kind has one)."""
+    missing = [f.name for f in kind.fields if f.required and f.name not in fields]
+    if missing:
+        raise Invalid("; ".join(f"'{name}' is required" for name in missing))
+    defaults = create_defaults(kind)
+    if "default_runtime_version" in defaults:
+        defaults["default_runtime_version"] = default_runtime_version
     job: Job = {
         "id": job_id,
         "environment_id": environment_id,
-        "label": "Untitled",
-        "default_runtime_version": default_runtime_version,
-        "resources": [],
-        **dict.fromkeys(NULLABLE),
+        **defaults,
         **fields,
         "created_at": now,
         "updated_at": now,
     }
-    return ordered(job)
+    return ordered(job, kind)
 
 
-def merged(job: Mapping[str, Any], fields: Mapping[str, Any], *, now: str) -> Job:
+def merged(
+    job: Mapping[str, Any], fields: Mapping[str, Any], *, now: str, kind: Kind = SYNC_JOB
+) -> Job:
     """PATCH: top-level keys replaced wholesale (nested values are not merged)."""
-    return ordered({**job, **fields, "updated_at": now})
+    return ordered({**job, **fields, "updated_at": now}, kind)

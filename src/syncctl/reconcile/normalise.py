@@ -1,10 +1,13 @@
 """Normalised payloads: what is compared, hashed and sent.
 
-Only the writable fields of a sync job take part (reference §2); read-only fields (id,
-environment_id, created_at, updated_at) and anything else the server adds are ignored. An
-absent field equals ``null``. A field the server fills in by default (``default_runtime_version``)
-is not compared when the file leaves it out, so there is no perpetual diff; it compares by number
-(``"4"`` equals ``4``: Truto's TypeScript SDK types it as a string).
+Only the sent (writable) fields of the kind's table take part (``syncctl.kinds``; for sync
+jobs reference §2); read-only fields (id, environment_id, created_at, updated_at) and anything
+else the server adds are ignored. An absent field equals ``null``. A field the server fills in
+by default (``server_defaulted`` in the table: ``default_runtime_version``) is not compared when
+the file leaves it out, so there is no perpetual diff. An integer field compares by number
+(``"4"`` equals ``4``: Truto's TypeScript SDK types the runtime version as a string).
+
+Every function takes the ``kind`` whose table it reads (default: sync jobs).
 
 The ``resources`` list is diffed element by element: entries are matched by node name (runtime 4)
 or by ``resource`` (runtime 1-3), so one inserted node is one added element, one removed node one
@@ -22,23 +25,23 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from syncctl.findings import PathPart, format_path
-from syncctl.syncjob import WRITABLE_FIELDS
+from syncctl.kinds import SYNC_JOB, Kind
 
-PAYLOAD_FIELDS = WRITABLE_FIELDS
-SERVER_DEFAULTED = frozenset({"default_runtime_version"})
+SERVER_DEFAULTED = SYNC_JOB.server_defaulted  # the plan leaves these out of a create when null
 ELEMENT_DIFFED = "resources"  # the list whose entries are matched by identity, not position
 
 Payload = dict[str, Any]
 Op = Literal["change", "add", "remove"]
 
 
-def normalise(job: Mapping[str, Any]) -> Payload:
-    """The writable fields of ``job``, every one present (absent -> None); a runtime version
-    written as a string of digits reads as its number."""
-    payload = {name: job.get(name) for name in PAYLOAD_FIELDS}
-    version = payload["default_runtime_version"]
-    if isinstance(version, str) and version.strip().isdigit():
-        payload["default_runtime_version"] = int(version)
+def normalise(job: Mapping[str, Any], kind: Kind = SYNC_JOB) -> Payload:
+    """The sent fields of ``job``, every one present (absent -> None); an integer field (the
+    runtime version) written as a string of digits reads as its number."""
+    payload = {name: job.get(name) for name in kind.sent}
+    for name in kind.numeric:
+        value = payload[name]
+        if isinstance(value, str) and value.strip().isdigit():
+            payload[name] = int(value)
     return payload
 
 
@@ -46,8 +49,8 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def content_hash(payload: Mapping[str, Any]) -> str:
-    digest = hashlib.sha256(canonical_json(normalise(payload)).encode()).hexdigest()
+def content_hash(payload: Mapping[str, Any], kind: Kind = SYNC_JOB) -> str:
+    digest = hashlib.sha256(canonical_json(normalise(payload, kind)).encode()).hexdigest()
     return f"sha256:{digest}"
 
 
@@ -96,18 +99,21 @@ class FieldChange:
         )
 
 
-def compared_fields(desired: Mapping[str, Any]) -> Iterator[str]:
-    for name in PAYLOAD_FIELDS:
-        if name in SERVER_DEFAULTED and desired.get(name) is None:
+def compared_fields(desired: Mapping[str, Any], kind: Kind = SYNC_JOB) -> Iterator[str]:
+    """The sent fields in table order, less a server-defaulted one that ``desired`` omits."""
+    for name in kind.sent:
+        if name in kind.server_defaulted and desired.get(name) is None:
             continue
         yield name
 
 
-def diff(desired: Mapping[str, Any], live: Mapping[str, Any]) -> tuple[FieldChange, ...]:
+def diff(
+    desired: Mapping[str, Any], live: Mapping[str, Any], kind: Kind = SYNC_JOB
+) -> tuple[FieldChange, ...]:
     """Field-level differences, in payload field order, then document order."""
-    want, have = normalise(desired), normalise(live)
+    want, have = normalise(desired, kind), normalise(live, kind)
     changes: list[FieldChange] = []
-    for name in compared_fields(want):
+    for name in compared_fields(want, kind):
         if want[name] == have[name]:
             continue
         before, after = have[name], want[name]
@@ -118,9 +124,11 @@ def diff(desired: Mapping[str, Any], live: Mapping[str, Any]) -> tuple[FieldChan
     return tuple(changes)
 
 
-def changed_fields(changes: tuple[FieldChange, ...], desired: Mapping[str, Any]) -> Payload:
+def changed_fields(
+    changes: tuple[FieldChange, ...], desired: Mapping[str, Any], kind: Kind = SYNC_JOB
+) -> Payload:
     """The PATCH body: the complete desired value of every changed top-level field."""
-    want = normalise(desired)
+    want = normalise(desired, kind)
     return {name: want[name] for name in dict.fromkeys(c.field for c in changes)}
 
 
