@@ -14,8 +14,9 @@ from syncctl.reconcile.apply import Executor, Outcome, Progress
 from syncctl.reconcile.plan import check_mass_delete
 from syncctl.reconcile.saved import check_fresh, read_plan
 from syncctl.reconcile.session import build_plan, open_session
-from syncctl.render import renderer
+from syncctl.render.apply import APPLY
 from syncctl.render.apply_text import line
+from syncctl.render.plan import PLAN
 
 
 def _progress(enabled: bool, color: bool) -> Progress | None:
@@ -34,7 +35,7 @@ def _progress(enabled: bool, color: bool) -> Progress | None:
     is_flag=True,
     help="Allow a plan that deletes more than the environment's mass_delete_ratio of jobs.",
 )
-@format_option("text", "json", "markdown", help="Output format of the result.")
+@format_option(APPLY, help="Output format of the result.")
 @click.pass_obj
 def apply(
     globals_: Globals,
@@ -63,7 +64,7 @@ def apply(
             the_plan = build_plan(session, state, prune=prune)
             # The plan shown before asking goes to stderr when stdout carries JSON or markdown.
             click.echo(
-                renderer("plan", "text")(the_plan, color=globals_.color),
+                PLAN.render("text", the_plan, color=globals_.color),
                 nl=False,
                 err=fmt != "text",
             )
@@ -75,5 +76,5 @@ def apply(
         executor = Executor(session.api, session.store, concurrency=env.concurrency)
         show = globals_.verbosity > 0 or (sys.stderr.isatty() and len(the_plan.actionable) > 10)
         result = executor.run(the_plan, _progress(show, globals_.color))
-    click.echo(renderer("apply", fmt)(result, color=globals_.color), nl=False)
+    click.echo(APPLY.render(fmt, result, color=globals_.color), nl=False)
     click.get_current_context().exit(EXIT_FAILURE if result.failed else 0)

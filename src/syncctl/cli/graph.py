@@ -9,8 +9,9 @@ import click
 from syncctl.cli.main import Globals, format_option
 from syncctl.config import load_config
 from syncctl.errors import EXIT_FAILURE
-from syncctl.graph import load_job_graph, render_graph
-from syncctl.render import renderer
+from syncctl.graph import load_job_graph
+from syncctl.render.findings import FINDINGS
+from syncctl.render.graph import GRAPH
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +23,7 @@ class GraphOptions:
 @click.command()
 @click.argument("job_key")
 @format_option(
-    "text",
-    "mermaid",
-    "dot",
+    GRAPH,
     help="Output format: an indented list, a mermaid flowchart, or a Graphviz digraph.",
 )
 @click.pass_obj
@@ -39,6 +38,6 @@ def graph(globals_: Globals, job_key: str, fmt: str) -> None:
     config = load_config(globals_.config)
     result = load_job_graph(config, options.key)
     if result.graph is None:
-        click.echo(renderer("findings", "text")(result.report, color=globals_.color), nl=False)
+        click.echo(FINDINGS.render("text", result.report, color=globals_.color), nl=False)
         click.get_current_context().exit(EXIT_FAILURE)
-    click.echo(render_graph(result.graph, options.fmt), nl=False)
+    click.echo(GRAPH.render(options.fmt, result.graph, color=globals_.color), nl=False)

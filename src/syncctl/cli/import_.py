@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from syncctl.cli.main import Globals, format_option
@@ -11,13 +9,14 @@ from syncctl.config import load_config
 from syncctl.errors import UsageError
 from syncctl.reconcile.importer import import_jobs
 from syncctl.reconcile.session import open_session
+from syncctl.render.imported import IMPORT
 
 
 @click.command(name="import")
 @click.argument("ids", nargs=-1)
 @click.option("--integration", metavar="NAME", help="Import every unmanaged job of NAME.")
 @click.option("--all", "all_", is_flag=True, help="Import every unmanaged job.")
-@format_option("text", "json")
+@format_option(IMPORT)
 @click.pass_obj
 def import_(
     globals_: Globals, ids: tuple[str, ...], integration: str | None, all_: bool, fmt: str
@@ -31,11 +30,4 @@ def import_(
     with open_session(config, env, lock=True) as session:
         session.store.load()
         result = import_jobs(session, ids=ids, integration=integration)
-    if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2))
-        return
-    for item in result.imported:
-        click.echo(f"imported {item.id} as {item.key} ({item.file})")
-    for skip in result.skipped:
-        click.echo(f"skipped {skip.id}: {skip.reason}")
-    click.echo(f"{len(result.imported)} imported, {len(result.skipped)} skipped in {env.name}.")
+    click.echo(IMPORT.render(fmt, result, color=globals_.color), nl=False)

@@ -13,12 +13,15 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from syncctl import __version__
 from syncctl.errors import EXIT_USAGE, SyncctlError
+
+if TYPE_CHECKING:
+    from syncctl.render.registry import Registry
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -54,13 +57,17 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
-def format_option(*choices: str, help: str = "Output format.") -> Callable[[_F], _F]:
-    """``--format`` with these choices; the first is the default. The value arrives as ``fmt``."""
+def format_option(
+    source: Registry[Any] | str, *choices: str, help: str = "Output format."
+) -> Callable[[_F], _F]:
+    """``--format`` with the formats of ``source``, a command's renderer registry (or, the older
+    form, these choices); the first is the default. The value arrives as ``fmt``."""
+    names = [source, *choices] if isinstance(source, str) else list(source.formats())
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(list(choices)),
-        default=choices[0],
+        type=click.Choice(names),
+        default=names[0],
         show_default=True,
         help=help,
     )

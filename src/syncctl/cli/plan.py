@@ -10,7 +10,7 @@ from syncctl.cli.main import Globals, format_option
 from syncctl.config import load_config
 from syncctl.reconcile.saved import write_plan
 from syncctl.reconcile.session import build_plan, open_session
-from syncctl.render import renderer
+from syncctl.render.plan import PLAN
 
 EXIT_CHANGES = 2
 
@@ -22,9 +22,7 @@ EXIT_CHANGES = 2
     type=click.Path(dir_okay=False, path_type=Path),
     help="Save the plan as JSON for 'syncctl apply PLAN'.",
 )
-@format_option(
-    "text", "json", "markdown", help="Output format (markdown: for PR comments and step summaries)."
-)
+@format_option(PLAN, help="Output format (markdown: for PR comments and step summaries).")
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
@@ -45,7 +43,7 @@ def plan(
         result = build_plan(session, session.store.load(), prune=prune)
     if out is not None:
         write_plan(result, out)
-    click.echo(renderer("plan", fmt)(result, color=globals_.color), nl=False)
+    click.echo(PLAN.render(fmt, result, color=globals_.color), nl=False)
     if out is not None and globals_.verbosity >= 0:
         click.echo(f"Plan saved to {out}; apply it with: syncctl apply {out}", err=True)
     ctx = click.get_current_context()

@@ -1,42 +1,50 @@
-"""Renderers: each output format is a plugin that turns a result value into text.
+"""Renderers: each output format turns a result value into text.
 
-``renderer("findings", "sarif")`` imports only the module the format needs.
+Each kind of result has its own typed registry, imported only by the commands that need it::
+
+    render.findings.FINDINGS   Registry[Report]        validate (and graph, for an invalid file)
+    render.plan.PLAN           Registry[Plan]          plan (and apply, before asking)
+    render.apply.APPLY         Registry[ApplyResult]   apply
+    render.imported.IMPORT     Registry[ImportResult]  import
+    render.graph.GRAPH         Registry[JobGraph]      graph
+
+``formats(kind)`` and ``renderer(kind, fmt)`` are the untyped form of the same lookups, kept for
+callers not yet on the registries.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from syncctl.errors import UsageError
 
-# (result kind, format) -> "module:function"
-RENDERERS: dict[tuple[str, str], str] = {
-    ("findings", "text"): "syncctl.render.findings_text:render",
-    ("findings", "json"): "syncctl.render.findings_json:render",
-    ("findings", "github"): "syncctl.render.findings_github:render",
-    ("findings", "sarif"): "syncctl.render.findings_sarif:render",
-    ("plan", "text"): "syncctl.render.plan_text:render",
-    ("plan", "json"): "syncctl.render.plan_json:render",
-    ("plan", "markdown"): "syncctl.render.plan_markdown:render",
-    ("apply", "text"): "syncctl.render.apply_text:render",
-    ("apply", "json"): "syncctl.render.apply_json:render",
-    ("apply", "markdown"): "syncctl.render.apply_markdown:render",
+if TYPE_CHECKING:
+    from syncctl.render.registry import Registry, Renderer
+
+# result kind -> "module:attribute" of its registry, imported on first use.
+REGISTRIES: dict[str, str] = {
+    "findings": "syncctl.render.findings:FINDINGS",
+    "plan": "syncctl.render.plan:PLAN",
+    "apply": "syncctl.render.apply:APPLY",
+    "import": "syncctl.render.imported:IMPORT",
+    "graph": "syncctl.render.graph:GRAPH",
 }
 
 
-def formats(kind: str) -> list[str]:
-    return [fmt for (k, fmt) in RENDERERS if k == kind]
-
-
-def renderer(kind: str, fmt: str) -> Callable[..., str]:
+def registry_of(kind: str) -> Registry[Any]:
     try:
-        target = RENDERERS[(kind, fmt)]
+        target = REGISTRIES[kind]
     except KeyError:
-        raise UsageError(
-            f"unknown format {fmt!r} for {kind} (choose from {', '.join(formats(kind))})"
-        ) from None
-    module, function = target.split(":")
-    render: Any = getattr(importlib.import_module(module), function)
-    return render  # type: ignore[no-any-return]
+        raise UsageError(f"unknown result kind {kind!r}") from None
+    module, attribute = target.split(":")
+    found: Registry[Any] = getattr(importlib.import_module(module), attribute)
+    return found
+
+
+def formats(kind: str) -> list[str]:
+    return list(registry_of(kind).formats())
+
+
+def renderer(kind: str, fmt: str) -> Renderer[Any]:
+    return registry_of(kind).renderer(fmt)
