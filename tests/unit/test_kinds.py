@@ -20,6 +20,7 @@ from syncctl.canonical import TOP_ORDER, canonical_job, dump_job
 from syncctl.config import default_config
 from syncctl.emulator.jobs import Invalid, check_fields, create_defaults, merged, new_job, ordered
 from syncctl.emulator.store import Store
+from syncctl.errors import InvalidJobError
 from syncctl.kinds import KINDS, NO_DEFAULT, SYNC_JOB, Access, Field, Kind
 from syncctl.loader import load_text
 from syncctl.model import JobSpec
@@ -310,9 +311,19 @@ def test_the_new_field_is_diffed_by_the_plan() -> None:
     assert diff(desired, live) == ()  # the real table does not know the field: never compared
 
 
+def _job_file(text: str) -> JobFile:
+    doc = load_text(text, "jobs/zendesk/tickets.yaml")
+    return JobFile(Path("jobs/zendesk/tickets.yaml"), doc.file, doc, ("zendesk", "tickets.yaml"))
+
+
 def test_the_plan_payload_of_a_file_carries_the_new_field() -> None:
-    doc = load_text(JOB, "jobs/zendesk/tickets.yaml")
-    job = JobFile(Path("jobs/zendesk/tickets.yaml"), doc.file, doc, ("zendesk", "tickets.yaml"))
-    payload = normalise(JobSpec.trusted(job).payload(), with_priority())
+    payload = normalise(JobSpec.trusted(_job_file(JOB)).payload(), with_priority())
     assert payload["priority"] == 5
     assert list(payload) == list(with_priority().sent)
+
+
+def test_the_checked_model_refuses_a_key_the_sync_job_table_lacks() -> None:
+    with pytest.raises(InvalidJobError, match=r"\(priority: not a field of a sync job\)"):
+        JobSpec.from_job(_job_file(JOB))
+    spec = JobSpec.from_job(_job_file(JOB.replace("priority: 5", "description: d")))
+    assert "description" not in spec.payload()
