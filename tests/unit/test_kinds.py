@@ -135,6 +135,12 @@ def test_the_typed_job_model_names_only_table_fields() -> None:
     assert typed <= set(SYNC_JOB.file_order)
 
 
+def test_a_kind_is_a_cache_key() -> None:
+    cache = {SYNC_JOB: "jobs", with_priority(): "copy"}  # its lines hold a list default
+    assert cache[SYNC_JOB] == "jobs"
+    assert len(cache) == 2
+
+
 def test_a_field_listed_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="listed twice: label"):
         dataclasses.replace(SYNC_JOB, fields=(*SYNC_JOB.fields, Field("label", Access.SENT, ())))

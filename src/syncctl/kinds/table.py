@@ -120,7 +120,7 @@ class Field:
         return " or ".join(words)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Kind:
     """One kind of API object syncctl manages, described once (design §10).
 
@@ -129,7 +129,8 @@ class Kind:
     workflows). ``identity`` says in words how a file is matched to a live object when state is
     lost (adoption). ``references`` names the kinds whose keys this kind's files refer to.
     The derived name lists (``sent``, ``file_order``…) are computed once from ``fields``, so
-    ``dataclasses.replace(kind, fields=...)`` gives a consistent new kind.
+    ``dataclasses.replace(kind, fields=...)`` gives a consistent new kind. A kind is compared
+    and hashed by identity (usable as a cache key; its lines may hold list defaults).
     """
 
     name: str
