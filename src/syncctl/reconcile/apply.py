@@ -149,8 +149,7 @@ class Executor:
                 self._record(change, change.id)
                 return change.id
             case Move():
-                source, target = change.from_key, change.key
-                self.store.update(lambda s: s.moved(source, target))
+                self.store.update(lambda s: s.moved(change.from_key, change.key))
                 self._record(change, change.id)
                 return change.id
             case Delete():
@@ -158,8 +157,7 @@ class Executor:
                     # NotFound: deleted meanwhile (or an earlier answer was lost): same end.
                     with contextlib.suppress(NotFoundError):
                         self.api.delete(change.id)
-                key = change.key
-                self.store.update(lambda s: s.without(key))
+                self.store.update(lambda s: s.without(change.key))
                 return change.id
             case Noop():
                 entry = self.store.state.jobs.get(change.key)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from syncctl.graph import render_mermaid
-from syncctl.reconcile.plan import Change, Plan
+from syncctl.reconcile.plan import Change, Create, Plan
 from syncctl.render.plan_text import change_lines, summary
 
 MARKER = "<!-- syncctl-plan -->"
@@ -29,7 +29,7 @@ def _diff_line(line: str) -> str:
 def _graph(change: Change) -> list[str]:
     if change.graph is None:
         return []
-    what = "graph" if change.action == "create" else "changed graph"
+    what = "graph" if isinstance(change, Create) else "changed graph"
     return [
         f"<details><summary>{what} of <code>{change.key}</code></summary>",
         "",
