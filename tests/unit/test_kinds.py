@@ -21,7 +21,7 @@ from syncctl.config import default_config
 from syncctl.emulator.jobs import Invalid, check_fields, create_defaults, merged, new_job, ordered
 from syncctl.emulator.store import Store
 from syncctl.errors import InvalidJobError
-from syncctl.kinds import KINDS, NO_DEFAULT, SYNC_JOB, Access, Field, Kind
+from syncctl.kinds import KINDS, NO_DEFAULT, SYNC_JOB, WORKFLOW, Access, Field, Kind
 from syncctl.loader import load_text
 from syncctl.model import JobSpec
 from syncctl.reconcile.normalise import changed_fields, content_hash, diff, normalise
@@ -128,6 +128,107 @@ def test_the_sync_job_table_gives_the_lists_everyone_reads() -> None:
     )
     assert (SYNC_JOB.key_prefix, SYNC_JOB.references) == ("", ())
     assert "integration_name + label" in SYNC_JOB.identity
+
+
+def test_the_workflow_table_gives_its_fields_folder_and_references() -> None:
+    assert WORKFLOW.sent == ("trigger_name", "config")
+    assert WORKFLOW.read_only == ("id", "environment_id", "created_at", "updated_at")
+    assert WORKFLOW.local == {"description", "environments"}
+    assert WORKFLOW.file_order == ("description", "environments", "trigger_name", "config")
+    assert WORKFLOW.api_order == (
+        "id",
+        "environment_id",
+        "trigger_name",
+        "config",
+        "created_at",
+        "updated_at",
+    )
+    assert [f.name for f in WORKFLOW.fields if f.required] == ["trigger_name", "config"]
+    assert WORKFLOW.server_defaulted == frozenset()
+    assert WORKFLOW.numeric == ()
+    assert (
+        WORKFLOW.api_path,
+        WORKFLOW.folder_key,
+        WORKFLOW.folder_default,
+        WORKFLOW.key_prefix,
+        WORKFLOW.schema_file,
+    ) == ("/workflow", "workflows_dir", "workflows", "workflow:", "workflow.schema.json")
+    assert WORKFLOW.references == ("sync_job",)
+    assert "state file" in WORKFLOW.identity
+    assert "trigger_name and resolved config" in WORKFLOW.identity
+    assert KINDS == (SYNC_JOB, WORKFLOW)  # jobs are applied before the workflows naming them
+
+
+WORKFLOW_EXAMPLE = """\
+description: Full directory at once, tickets every six hours
+environments: [staging, production]
+trigger_name: integrated_account:active
+config:
+  run_if: integrated_account.integration.name = "zendesk"
+  steps:
+    - type: run
+      action: run_sync_job
+      config: {sync_job: zendesk/support-directory}
+    - type: run
+      action: run_sync_job
+      cron_expression: "0 */6 * * *"
+      config: {sync_job: zendesk/tickets-with-comments, args: {full: true}}
+    - type: run
+      action: run_sync_job
+      run_if: "$exists(integrated_account.context.webhook_id)"
+      config: '{"sync_job_id": integrated_account.context.job_id}'
+"""
+
+
+def _workflow_errors(text: str) -> list[str]:
+    data = load_text(text, "workflows/zendesk-onboarding.yaml").data
+    validator = Draft202012Validator(_schema(WORKFLOW))
+    return sorted(e.message for e in validator.iter_errors(data))
+
+
+def test_the_workflow_schema_takes_the_design_example() -> None:
+    Draft202012Validator.check_schema(_schema(WORKFLOW))
+    assert _workflow_errors(WORKFLOW_EXAMPLE) == []
+    shipped = ROOT / "src" / "syncctl" / "data" / WORKFLOW.schema_file
+    assert shipped.read_bytes() == (SCHEMAS / WORKFLOW.schema_file).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        ("trigger_name: integrated_account:active\n", "", "'trigger_name' is a required property"),
+        (
+            "type: run\n      action: run_sync_job\n      config: {sync_job: zendesk/support",
+            "type: call\n      action: run_sync_job\n      config: {sync_job: zendesk/support",
+            "'run' was expected",
+        ),
+        (
+            "action: run_sync_job\n      config: {sync_job: zendesk/support",
+            "action: run_job\n      config: {sync_job: zendesk/support",
+            "'run_sync_job' was expected",
+        ),
+        (
+            "{sync_job: zendesk/support-directory}",
+            "{sync_job: zendesk/support-directory, sync_job_id: j1}",
+            "is not valid under any of the given schemas",
+        ),
+        (
+            "{sync_job: zendesk/support-directory}",
+            "{args: {}}",
+            "is not valid under any of the given schemas",
+        ),
+        (
+            "cron_expression:",
+            "cron:",
+            "Additional properties are not allowed ('cron' was unexpected)",
+        ),
+        ("  steps:\n", "  step:\n", "'steps' is a required property"),
+    ],
+)
+def test_the_workflow_schema_refuses_a_malformed_file(old: str, new: str, error: str) -> None:
+    assert old in WORKFLOW_EXAMPLE
+    errors = _workflow_errors(WORKFLOW_EXAMPLE.replace(old, new, 1))
+    assert any(error in e for e in errors), errors
 
 
 def test_the_typed_job_model_names_only_table_fields() -> None:

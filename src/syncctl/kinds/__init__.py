@@ -1,14 +1,16 @@
 """The kinds syncctl reconciles, each described by one declarative table (design §10).
 
 ``table`` says what a kind and a field line are; one module per kind holds its table
-(``sync_job``). ``KINDS`` lists them all, in the order they are applied.
+(``sync_job``, ``workflow``). ``KINDS`` lists them all, in the order they are applied: jobs before
+the workflows that name them.
 """
 
 from __future__ import annotations
 
 from syncctl.kinds.sync_job import SYNC_JOB
 from syncctl.kinds.table import NO_DEFAULT, Access, Field, JsonType, Kind
+from syncctl.kinds.workflow import WORKFLOW
 
-KINDS: tuple[Kind, ...] = (SYNC_JOB,)
+KINDS: tuple[Kind, ...] = (SYNC_JOB, WORKFLOW)
 
-__all__ = ["KINDS", "NO_DEFAULT", "SYNC_JOB", "Access", "Field", "JsonType", "Kind"]
+__all__ = ["KINDS", "NO_DEFAULT", "SYNC_JOB", "WORKFLOW", "Access", "Field", "JsonType", "Kind"]
