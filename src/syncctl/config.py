@@ -1,7 +1,8 @@
 """Project configuration: ``[tool.syncctl]`` in pyproject.toml, or a ``syncctl.toml``.
 
-With no configuration at all the defaults apply: jobs in ``jobs/``, state in ``state/``, and
-one environment ``local`` served by the bundled emulator in process (``embedded:`` URL).
+With no configuration at all the defaults apply: jobs in ``jobs/``, workflows in ``workflows/``,
+state in ``state/``, the one known trigger ``integrated_account:active``, and one environment
+``local`` served by the bundled emulator in process (``embedded:`` URL).
 """
 
 from __future__ import annotations
@@ -21,7 +22,18 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 _ENV_KEYS = frozenset(
     {"url", "token_env", "state_path", "rate", "concurrency", "mass_delete_ratio", "page_size"}
 )
-_TOP_KEYS = frozenset({"jobs_dir", "state_dir", "default_environment", "environments"})
+_TOP_KEYS = frozenset(
+    {
+        "jobs_dir",
+        "workflows_dir",
+        "state_dir",
+        "default_environment",
+        "environments",
+        "known_triggers",
+    }
+)
+DEFAULT_TRIGGERS: tuple[str, ...] = ("integrated_account:active",)
+"""Trigger names a workflow may use without a warning (SJ904) when none are configured."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +67,14 @@ class Config:
     state_dir: Path
     default_environment: str
     environments: Mapping[str, Environment] = field(default_factory=dict)
+    workflows_dir: Path = Path("workflows")
+    """Folder of the workflow files; a relative one is taken under ``root``."""
+    known_triggers: tuple[str, ...] = DEFAULT_TRIGGERS
+    """Trigger names that exist on the server (SJ904, the embedded emulator)."""
+
+    def __post_init__(self) -> None:
+        if not self.workflows_dir.is_absolute():
+            object.__setattr__(self, "workflows_dir", self.root / self.workflows_dir)
 
     def environment(self, name: str | None) -> Environment:
         chosen = name or self.default_environment
@@ -168,7 +188,28 @@ def default_config(root: Path) -> Config:
         state_dir=root / "state",
         default_environment="local",
         environments={"local": local},
+        workflows_dir=root / "workflows",
     )
+
+
+def _folder(table: Mapping[str, Any], key: str, default: str, where: str) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(
+            f"{where}: [tool.syncctl]: {key} must be a folder path (a non-empty string)",
+            hint=f'e.g. {key} = "{default}"',
+        )
+    return value
+
+
+def _triggers(table: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    value = table.get("known_triggers", list(DEFAULT_TRIGGERS))
+    if not isinstance(value, list) or not all(isinstance(t, str) and t.strip() for t in value):
+        raise ConfigError(
+            f"{where}: [tool.syncctl]: known_triggers must be a list of trigger names (strings)",
+            hint='e.g. known_triggers = ["integrated_account:active"]',
+        )
+    return tuple(dict.fromkeys(value))
 
 
 def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
@@ -189,10 +230,15 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
         raise ConfigError(f"{where}: [tool.syncctl]: unknown key(s) {', '.join(sorted(unknown))}")
     jobs_dir = root / str(table.get("jobs_dir", "jobs"))
     state_dir = Path(str(table.get("state_dir", "state")))
+    workflows_dir = root / _folder(table, "workflows_dir", "workflows", where)
+    triggers = _triggers(table, where)
     raw_envs = table.get("environments")
     if raw_envs is None:
         defaults = default_config(root)
-        return Config(root, source, jobs_dir, root / state_dir, "local", defaults.environments)
+        envs = defaults.environments
+        return Config(
+            root, source, jobs_dir, root / state_dir, "local", envs, workflows_dir, triggers
+        )
     if not isinstance(raw_envs, dict) or not raw_envs:
         raise ConfigError(f"{where}: [tool.syncctl.environments] must define at least one table")
     environments = {
@@ -201,4 +247,5 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     default = table.get("default_environment", next(iter(environments)))
     if default not in environments:
         raise ConfigError(f"{where}: default_environment {default!r} is not configured")
-    return Config(root, source, jobs_dir, root / state_dir, default, environments)
+    state = root / state_dir
+    return Config(root, source, jobs_dir, state, default, environments, workflows_dir, triggers)
