@@ -34,12 +34,17 @@ DROP = 0
 
 @dataclass(frozen=True, slots=True)
 class FailRule:
-    """Fail the ``nth`` (1-based) request matching ``method`` and ``route``, ``count`` times.
+    """Fail the ``nth`` (1-based) request matching ``method``, ``route`` and ``kind``,
+    ``count`` times.
 
-    ``route`` is ``"collection"`` (``/sync-job``), ``"item"`` (``/sync-job/{id}``) or ``"*"``.
+    ``route`` is ``"collection"`` (``/sync-job``, ``/workflow``), ``"item"``
+    (``/sync-job/{id}``, ``/workflow/{id}``) or ``"*"``; ``kind`` is the name of the kind the
+    path serves (``"sync_job"``, ``"workflow"``) or ``"*"`` (any kind, counted together).
     ``status`` is the HTTP status to answer (e.g. 500, 503, 429) or ``DROP`` (0): the request
     is carried out and the connection is cut before the response.
-    Example: ``FailRule("GET", "collection", nth=2)`` fails the second list page request.
+    Example: ``FailRule("GET", "collection", nth=2)`` fails the second list page request;
+    ``FailRule("POST", "collection", status=DROP, kind="workflow")`` loses the answer of the
+    first workflow create.
     """
 
     method: str = "*"
@@ -48,9 +53,12 @@ class FailRule:
     count: int = 1
     status: int = 500
     retry_after: int | None = None
+    kind: str = "*"
 
-    def matches(self, method: str, route: str) -> bool:
-        return self.method in ("*", method) and self.route in ("*", route)
+    def matches(self, method: str, route: str, kind: str) -> bool:
+        return (
+            self.method in ("*", method) and self.route in ("*", route) and self.kind in ("*", kind)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +125,8 @@ class FaultState:
         self._rule_hits = [0] * len(self.settings.fail)
         self._rng = random.Random(self.settings.seed)
 
-    def decide(self, method: str, route: str, token: str) -> Verdict:
+    def decide(self, method: str, route: str, token: str, kind: str = "sync_job") -> Verdict:
+        """The verdict for one authenticated request to ``route`` of ``kind``'s path."""
         s = self.settings
         with self._lock:
             self._requests += 1
@@ -130,7 +139,7 @@ class FaultState:
                 return Verdict(429, s.retry_after, "Too many requests (injected)")
             drop = False
             for index, rule in enumerate(s.fail):
-                if not rule.matches(method, route):
+                if not rule.matches(method, route, kind):
                     continue
                 self._rule_hits[index] += 1
                 hit = self._rule_hits[index]

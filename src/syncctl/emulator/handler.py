@@ -1,14 +1,19 @@
 """The emulator's one request handler, free of any transport.
 
 ``Emulator.handle(method, path_with_query, headers, body) -> Response`` implements the sync-job
-API as the reference's emulator contract describes it (§1, §2, §7.3):
+and workflow API as the reference's emulator contract describes it (§1, §1.6, §2, §7.3). The
+path picks the resource (``resources.RESOURCES``: one per kind); everything else is shared:
 
-- ``GET /sync-job``: ``{"result": [...], "next_cursor": str | null}`` in creation order; filters
-  ``integration_name``, ``environment_id``, ``id`` and ``id[in]=a,b``; ``limit`` (default and
+- ``GET /sync-job``, ``GET /workflow``: ``{"result": [...], "next_cursor": str | null}`` in
+  creation order; filters ``environment_id`` and the resource's own (``integration_name``,
+  ``id`` and ``id[in]=a,b`` for jobs; ``trigger_name`` for workflows); ``limit`` (default and
   maximum are settings; above the maximum: clamped or 400); an empty ``next_cursor`` means the
   first page; a non-null cursor is never sent with an empty page.
-- ``POST /sync-job``, ``GET/PATCH/DELETE /sync-job/{id}``.
-- Bearer tokens each belong to one environment; another environment's jobs answer 404.
+- ``POST /sync-job``, ``GET/PATCH/DELETE /sync-job/{id}``, and the same under ``/workflow``.
+  Fields are checked, defaulted and ordered by the kind's table; a workflow's ``trigger_name``
+  must be one of ``EmulatorSettings.known_triggers`` (else 404, Truto's ``NotFoundError``).
+  Deleting a job that a workflow names is allowed, as on Truto.
+- Bearer tokens each belong to one environment; another environment's objects answer 404.
 - Every response, errors included, is JSON with ``Content-Type: application/json``; errors are
   ``{"statusCode", "error", "message"}``.
 
@@ -22,7 +27,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -38,6 +43,7 @@ from syncctl.emulator.jobs import (
     merged,
     new_job,
 )
+from syncctl.emulator.resources import Resource, resource_at
 from syncctl.emulator.store import Store
 from syncctl.emulator.wire import (
     JSON_TYPE,
@@ -50,7 +56,8 @@ from syncctl.emulator.wire import (
 from syncctl.errors import UsageError
 
 __all__ = ["Emulator", "EmulatorSettings", "Response", "error_response", "json_response"]
-COLLECTION = "/sync-job"
+DEFAULT_TRIGGERS: tuple[str, ...] = ("integrated_account:active",)
+"""The triggers a workflow may name when nothing else is configured (design §9)."""
 ALLOW = {"collection": "GET, POST", "item": "GET, PATCH, DELETE"}
 
 
@@ -67,8 +74,10 @@ class EmulatorSettings:
     read_only_fields: ReadOnlyFields = "reject"
     create_status: int = 201
     max_body_bytes: int = 1 << 20
+    known_triggers: Sequence[str] = DEFAULT_TRIGGERS
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "known_triggers", tuple(self.known_triggers))
         if not 1 <= self.page_size_default <= self.page_size_max:
             raise UsageError("need 1 <= page_size_default <= page_size_max")
         if not 1 <= self.default_runtime_version <= 4:
@@ -100,7 +109,8 @@ def _parse_stamp(text: str) -> datetime:
 
 
 class Emulator:
-    """The sync-job API over a ``Store``; thread-safe. Set ``faults`` at any time."""
+    """The sync-job and workflow API over a ``Store``; thread-safe. Set ``faults`` at any
+    time."""
 
     def __init__(
         self,
@@ -138,7 +148,7 @@ class Emulator:
     ) -> Response:
         method = method.upper()
         try:
-            route, job_id, query = self._route(raw_path_with_query)
+            resource, route, job_id, query = self._route(raw_path_with_query)
             token = self._token(headers)
             environment = self.settings.tokens[token]
             state = self._fault_state
@@ -146,12 +156,12 @@ class Emulator:
                 self._sleep(state.settings.latency_ms / 1000.0)
             if method not in ALLOW[route].split(", "):
                 raise _Error(405, f"Method {method} not allowed", {"Allow": ALLOW[route]})
-            verdict = state.decide(method, route, token)
+            verdict = state.decide(method, route, token, resource.kind.name)
             if verdict.status is not None:
                 wait = verdict.retry_after
                 extra = {} if wait is None else {"Retry-After": str(wait)}
                 return error_response(verdict.status, verdict.message, extra)
-            response = self._dispatch(method, job_id, query, body, environment)
+            response = self._dispatch(resource, method, job_id, query, body, environment)
             if verdict.drop_after:
                 return Response(response.status, response.headers, response.body, drop=True)
             return response
@@ -160,16 +170,19 @@ class Emulator:
 
     # -- request parsing -------------------------------------------------------------------
 
-    def _route(self, raw: str) -> tuple[Literal["collection", "item"], str | None, dict[str, str]]:
+    def _route(
+        self, raw: str
+    ) -> tuple[Resource, Literal["collection", "item"], str | None, dict[str, str]]:
         parts = urlsplit(raw)
         path = parts.path.rstrip("/") or "/"
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        if path == COLLECTION:
-            return "collection", None, query
-        prefix = COLLECTION + "/"
-        if path.startswith(prefix) and "/" not in path[len(prefix) :]:
-            return "item", unquote(path[len(prefix) :]), query
-        raise _Error(404, f"Route {parts.path} not found")
+        found = resource_at(path)
+        if found is None:
+            raise _Error(404, f"Route {parts.path} not found")
+        resource, raw_id = found
+        if raw_id is None:
+            return resource, "collection", None, query
+        return resource, "item", unquote(raw_id), query
 
     def _token(self, headers: Mapping[str, str]) -> str:
         value = next((v for k, v in headers.items() if k.lower() == "authorization"), None)
@@ -194,16 +207,30 @@ class Emulator:
             raise _Error(400, "Request body must be a JSON object")
         return data
 
-    def _check(self, body: dict[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+    def _check(
+        self, resource: Resource, body: dict[str, Any], current: Mapping[str, Any]
+    ) -> dict[str, Any]:
         try:
             return check_fields(
                 body,
                 current,
                 unknown=self.settings.unknown_fields,
                 read_only=self.settings.read_only_fields,
+                kind=resource.kind,
             )
         except Invalid as exc:
             raise _Error(400, str(exc)) from None
+
+    def _check_trigger(self, resource: Resource, fields: Mapping[str, Any]) -> None:
+        """404 when ``fields`` set the resource's trigger field to a trigger that does not exist
+        (after the 400 checks, as the API looks the trigger up only in a valid body)."""
+        name = resource.trigger_field
+        if name is None or name not in fields:
+            return
+        known = self.settings.known_triggers
+        if fields[name] not in known:
+            listed = ", ".join(known) or "none"
+            raise _Error(404, f"Trigger {fields[name]} not found (known triggers: {listed})")
 
     def _timestamp(self, after: str | None = None) -> str:
         moment = self._clock()
@@ -214,17 +241,25 @@ class Emulator:
     # -- endpoints -------------------------------------------------------------------------
 
     def _dispatch(
-        self, method: str, job_id: str | None, query: dict[str, str], body: bytes, env: str
+        self,
+        resource: Resource,
+        method: str,
+        job_id: str | None,
+        query: dict[str, str],
+        body: bytes,
+        env: str,
     ) -> Response:
         if job_id is None:
-            return self._list(query, env) if method == "GET" else self._create(body, env)
+            if method == "GET":
+                return self._list(resource, query, env)
+            return self._create(resource, body, env)
         if method == "GET":
-            return json_response(200, self._get(job_id, env))
+            return json_response(200, self._get(resource, job_id, env))
         if method == "PATCH":
-            return self._update(job_id, body, env)
-        return self._delete(job_id, env)
+            return self._update(resource, job_id, body, env)
+        return self._delete(resource, job_id, env)
 
-    def _list(self, query: dict[str, str], env: str) -> Response:
+    def _list(self, resource: Resource, query: dict[str, str], env: str) -> Response:
         s = self.settings
         limit = s.page_size_default
         if query.get("limit", ""):
@@ -247,49 +282,56 @@ class Emulator:
         if requested_env is not None and requested_env != env:
             return json_response(200, {"result": [], "next_cursor": None})
         ids: list[str] | None = None
-        if "id[in]" in query:
+        if resource.id_filters and "id[in]" in query:
             ids = [part for part in query["id[in]"].split(",") if part]
-        if "id" in query:
+        if resource.id_filters and "id" in query:
             ids = [query["id"]] if ids is None or query["id"] in ids else []
+        equal = {name: query[name] for name in resource.filters if name in query}
         page = self.store.page(
-            env, after=after, limit=limit, integration_name=query.get("integration_name"), ids=ids
+            env, after=after, limit=limit, kind=resource.kind.name, equal=equal, ids=ids
         )
         cursor_json = "null" if page.next_after is None else f'"{encode_cursor(page.next_after)}"'
         body = '{"result":[' + ",".join(page.raw) + '],"next_cursor":' + cursor_json + "}"
         return Response(200, {"Content-Type": JSON_TYPE}, body.encode())
 
-    def _get(self, job_id: str, env: str) -> dict[str, Any]:
-        job = self.store.get(env, job_id)
+    def _get(self, resource: Resource, job_id: str, env: str) -> dict[str, Any]:
+        job = self.store.get(env, job_id, kind=resource.kind.name)
         if job is None:
-            raise _Error(404, f"Sync job {job_id} not found")
+            raise _Error(404, f"{resource.noun} {job_id} not found")
         return job
 
-    def _create(self, body: bytes, env: str) -> Response:
-        fields = self._check(self._body(body), {"environment_id": env})
+    def _create(self, resource: Resource, body: bytes, env: str) -> Response:
+        data = self._body(body)
         try:
+            fields = self._check(resource, data, {"environment_id": env})
             job = new_job(
                 fields,
                 job_id=self._new_id(),
                 environment_id=env,
                 now=self._timestamp(),
                 default_runtime_version=self.settings.default_runtime_version,
+                kind=resource.kind,
             )
         except Invalid as exc:
             raise _Error(400, str(exc)) from None
-        self.store.insert(job)
+        self._check_trigger(resource, fields)
+        self.store.insert(job, kind=resource.kind.name)
         return json_response(self.settings.create_status, job)
 
-    def _update(self, job_id: str, body: bytes, env: str) -> Response:
+    def _update(self, resource: Resource, job_id: str, body: bytes, env: str) -> Response:
         data = self._body(body)
-        with self._write_lock:  # read-modify-write of one job must not interleave
-            job = self._get(job_id, env)
-            fields = self._check(data, job)
-            updated = merged(job, fields, now=self._timestamp(after=job["updated_at"]))
-            if not self.store.replace(env, updated):
-                raise _Error(404, f"Sync job {job_id} not found")
+        kind = resource.kind
+        with self._write_lock:  # read-modify-write of one object must not interleave
+            job = self._get(resource, job_id, env)
+            fields = self._check(resource, data, job)
+            self._check_trigger(resource, fields)
+            now = self._timestamp(after=job["updated_at"])
+            updated = merged(job, fields, now=now, kind=kind)
+            if not self.store.replace(env, updated, kind=kind.name):
+                raise _Error(404, f"{resource.noun} {job_id} not found")
         return json_response(200, updated)
 
-    def _delete(self, job_id: str, env: str) -> Response:
-        if not self.store.delete(env, job_id):
-            raise _Error(404, f"Sync job {job_id} not found")
+    def _delete(self, resource: Resource, job_id: str, env: str) -> Response:
+        if not self.store.delete(env, job_id, kind=resource.kind.name):
+            raise _Error(404, f"{resource.noun} {job_id} not found")
         return json_response(200, {"id": job_id})

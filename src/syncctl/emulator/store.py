@@ -1,10 +1,17 @@
-"""SQLite persistence of the emulator's sync jobs.
+"""SQLite persistence of the emulator's objects, one kind column for every kind it serves.
 
 One connection guarded by a lock: every operation is a short transaction, so concurrent
-requests from the server's threads are serialised and never see a half-written job. File
+requests from the server's threads are serialised and never see a half-written object. File
 databases use WAL so a second process (another emulator on the same file, a test reading it)
-can read while one writes. Jobs are stored as JSON objects; ``seq`` (insertion order) gives the
-deterministic list order and the position behind the opaque page cursors.
+can read while one writes. Objects are stored as JSON texts in one table keyed by ``kind``
+(the kind's name: ``sync_job``, ``workflow``…), so a new kind needs no new table; ``seq``
+(insertion order, shared by all kinds) gives the deterministic list order and the position
+behind the opaque page cursors.
+
+A database written before kinds existed holds its jobs in a table ``jobs``; opening it moves
+them, with their positions, into the kind table as ``sync_job`` rows (once, atomically).
+Every method takes ``kind=`` (default ``"sync_job"``): one kind's objects are invisible to the
+others.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,23 +27,32 @@ from typing import Any
 from syncctl.errors import EmulatorError
 
 Job = dict[str, Any]
+"""One stored object (a sync job, a workflow…) as its JSON object."""
+
+DEFAULT_KIND = "sync_job"
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
+CREATE TABLE IF NOT EXISTS objects (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
     id TEXT NOT NULL UNIQUE,
     environment_id TEXT NOT NULL,
-    integration_name TEXT,
     data TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS jobs_env_seq ON jobs (environment_id, seq);
+CREATE INDEX IF NOT EXISTS objects_kind_env_seq ON objects (kind, environment_id, seq);
+"""
+
+_MIGRATE_JOBS = """
+INSERT INTO objects (seq, kind, id, environment_id, data)
+    SELECT seq, 'sync_job', id, environment_id, data FROM jobs ORDER BY seq;
+DROP TABLE jobs;
 """
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page: each job as its stored JSON text, and the ``seq`` to continue after
-    (``None``: no more jobs). Listing splices the texts without decoding them."""
+    """One page: each object as its stored JSON text, and the ``seq`` to continue after
+    (``None``: no more objects). Listing splices the texts without decoding them."""
 
     raw: tuple[str, ...]
     next_after: int | None
@@ -47,7 +63,7 @@ class Page:
 
 
 class Store:
-    """Jobs by environment, persisted in SQLite. ``path`` may be ``":memory:"``."""
+    """Objects by kind and environment, persisted in SQLite. ``path`` may be ``":memory:"``."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
@@ -62,9 +78,25 @@ class Store:
                 self._conn.execute("PRAGMA journal_mode=WAL")
                 self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(_SCHEMA)
+            self._migrate()
         except (sqlite3.Error, OSError) as exc:
             raise EmulatorError(f"cannot open emulator database {self.path}: {exc}") from None
         self._closed = False
+
+    def _migrate(self) -> None:
+        """Move the jobs of a database from before kinds into the kind table (once)."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            old = self._conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'jobs'"
+            ).fetchone()
+            if old is not None:
+                for statement in _MIGRATE_JOBS.strip().split(";\n"):
+                    self._conn.execute(statement)
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         with self._lock:
@@ -78,35 +110,35 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def insert(self, job: Job) -> None:
+    def insert(self, job: Job, *, kind: str = DEFAULT_KIND) -> None:
         with self._lock:
             self._conn.execute(
-                "INSERT INTO jobs (id, environment_id, integration_name, data) VALUES (?, ?, ?, ?)",
-                (job["id"], job["environment_id"], job.get("integration_name"), _dump(job)),
+                "INSERT INTO objects (kind, id, environment_id, data) VALUES (?, ?, ?, ?)",
+                (kind, job["id"], job["environment_id"], _dump(job)),
             )
 
-    def get(self, environment_id: str, job_id: str) -> Job | None:
+    def get(self, environment_id: str, job_id: str, *, kind: str = DEFAULT_KIND) -> Job | None:
         with self._lock:
             row = self._conn.execute(
-                "SELECT data FROM jobs WHERE id = ? AND environment_id = ?",
-                (job_id, environment_id),
+                "SELECT data FROM objects WHERE id = ? AND environment_id = ? AND kind = ?",
+                (job_id, environment_id, kind),
             ).fetchone()
         return None if row is None else _load(row[0])
 
-    def replace(self, environment_id: str, job: Job) -> bool:
-        """Overwrite a job in place (its list position is kept); False if it is gone."""
+    def replace(self, environment_id: str, job: Job, *, kind: str = DEFAULT_KIND) -> bool:
+        """Overwrite an object in place (its list position is kept); False if it is gone."""
         with self._lock:
             cursor = self._conn.execute(
-                "UPDATE jobs SET integration_name = ?, data = ?"
-                " WHERE id = ? AND environment_id = ?",
-                (job.get("integration_name"), _dump(job), job["id"], environment_id),
+                "UPDATE objects SET data = ? WHERE id = ? AND environment_id = ? AND kind = ?",
+                (_dump(job), job["id"], environment_id, kind),
             )
         return cursor.rowcount == 1
 
-    def delete(self, environment_id: str, job_id: str) -> bool:
+    def delete(self, environment_id: str, job_id: str, *, kind: str = DEFAULT_KIND) -> bool:
         with self._lock:
             cursor = self._conn.execute(
-                "DELETE FROM jobs WHERE id = ? AND environment_id = ?", (job_id, environment_id)
+                "DELETE FROM objects WHERE id = ? AND environment_id = ? AND kind = ?",
+                (job_id, environment_id, kind),
             )
         return cursor.rowcount == 1
 
@@ -116,37 +148,48 @@ class Store:
         *,
         after: int = 0,
         limit: int,
-        integration_name: str | None = None,
+        kind: str = DEFAULT_KIND,
+        equal: Mapping[str, str] | None = None,
         ids: Sequence[str] | None = None,
     ) -> Page:
-        """Up to ``limit`` jobs after position ``after``, in creation order."""
-        where = ["environment_id = ?", "seq > ?"]
-        params: list[Any] = [environment_id, after]
-        if integration_name is not None:
-            where.append("integration_name = ?")
-            params.append(integration_name)
+        """Up to ``limit`` objects after position ``after``, in creation order.
+
+        ``equal`` keeps the objects whose top-level field has exactly that string value (a
+        list filter such as ``integration_name``); ``ids`` keeps those ids (none if empty).
+        """
+        where = ["kind = ?", "environment_id = ?", "seq > ?"]
+        params: list[Any] = [kind, environment_id, after]
+        for name, value in (equal or {}).items():
+            where.append("json_extract(data, ?) IS ?")
+            params.extend((_json_path(name), value))
         if ids is not None:
             if not ids:
                 return Page((), None)
             where.append(f"id IN ({', '.join('?' for _ in ids)})")
             params.extend(ids)
         params.append(limit + 1)
-        sql = f"SELECT seq, data FROM jobs WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?"
+        sql = f"SELECT seq, data FROM objects WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?"
         with self._lock:
             rows = self._conn.execute(sql, params).fetchall()
         more = len(rows) > limit
         rows = rows[:limit]
         return Page(tuple(data for _, data in rows), rows[-1][0] if more else None)
 
-    def count(self, environment_id: str | None = None) -> int:
+    def count(self, environment_id: str | None = None, *, kind: str = DEFAULT_KIND) -> int:
+        """How many objects of ``kind`` there are (in ``environment_id``, or in all)."""
+        sql = "SELECT COUNT(*) FROM objects WHERE kind = ?"
+        params: list[str] = [kind]
+        if environment_id is not None:
+            sql += " AND environment_id = ?"
+            params.append(environment_id)
         with self._lock:
-            if environment_id is None:
-                row = self._conn.execute("SELECT COUNT(*) FROM jobs").fetchone()
-            else:
-                row = self._conn.execute(
-                    "SELECT COUNT(*) FROM jobs WHERE environment_id = ?", (environment_id,)
-                ).fetchone()
+            row = self._conn.execute(sql, params).fetchone()
         return int(row[0])
+
+
+def _json_path(name: str) -> str:
+    """The SQLite JSON path of a top-level key (a field name of a kind's table)."""
+    return f'$."{name}"'
 
 
 def _dump(job: Job) -> str:
