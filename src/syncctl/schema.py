@@ -1,6 +1,8 @@
-"""The JSON Schema of a job file: the shipped copy inside the package, and how to check it.
+"""The JSON Schema of each kind's files: the shipped copies in the package, and how to check them.
 
-``schemas/sync-job.schema.json`` in the repository is the same file (a test proves it).
+Each kind names its schema file (:attr:`Kind.schema_file`): ``schemas/sync-job.schema.json`` and
+``schemas/workflow.schema.json`` in the repository are the same files (a test proves it). Every
+function takes the kind and defaults to sync jobs.
 
 Checking a clean file must be cheap (validate runs over thousands of files), and jsonschema
 costs about 0.15-0.2 ms per job file — more than loading it. So :func:`is_surely_valid`
@@ -9,8 +11,10 @@ meets is one it implements exactly; on ``False`` (invalid, or anything it is uns
 caller runs the full :func:`validator` (jsonschema's ``Draft202012Validator``, imported lazily)
 for precise errors. A differential property test keeps the two in agreement.
 
-The runtime 4 node is a union on ``type``: an ``allOf`` of ``if type is X then shape X``
-branches, which the compiler turns into one table look-up by the tag (``_tagged_union``).
+A ``oneOf`` is checked exactly (each branch compiled as in an ``if``): valid when exactly one
+branch holds. The runtime 4 node is a union on ``type``: an ``allOf`` of ``if type is X then
+shape X`` branches, which the compiler turns into one table look-up by the tag
+(``_tagged_union``).
 """
 
 from __future__ import annotations
@@ -21,40 +25,49 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from syncctl.kinds import SYNC_JOB, Kind
+
 if TYPE_CHECKING:  # jsonschema is imported only when a file needs the slow path
     from jsonschema.protocols import Validator
 
-SCHEMA_RESOURCE = "sync-job.schema.json"
+SCHEMA_RESOURCE = SYNC_JOB.schema_file
 
 Check = Callable[[Any], bool]
 
 
-def schema_text() -> str:
-    return resources.files("syncctl").joinpath("data", SCHEMA_RESOURCE).read_text("utf-8")
+def schema_text(kind: Kind = SYNC_JOB) -> str:
+    """The shipped schema of ``kind``'s files, as written."""
+    return resources.files("syncctl").joinpath("data", kind.schema_file).read_text("utf-8")
 
 
 @cache
-def job_schema() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(schema_text())
+def kind_schema(kind: Kind) -> dict[str, Any]:
+    """The schema of ``kind``'s files, parsed once."""
+    loaded: dict[str, Any] = json.loads(schema_text(kind))
     return loaded
 
 
+def job_schema() -> dict[str, Any]:
+    """The schema of a job file."""
+    return kind_schema(SYNC_JOB)
+
+
 @cache
-def validator() -> Validator:
-    """jsonschema's Draft 2020-12 validator for the job schema, compiled once."""
+def validator(kind: Kind = SYNC_JOB) -> Validator:
+    """jsonschema's Draft 2020-12 validator for ``kind``'s schema, compiled once."""
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(job_schema())
+    return Draft202012Validator(kind_schema(kind))
 
 
-def is_surely_valid(data: Any) -> bool:
-    """``True`` only if ``data`` is valid against the job schema; ``False``: ask jsonschema."""
-    return _fast_check()(data)
+def is_surely_valid(data: Any, kind: Kind = SYNC_JOB) -> bool:
+    """``True`` only if ``data`` is valid against ``kind``'s schema; ``False``: ask jsonschema."""
+    return _fast_check(kind)(data)
 
 
 @cache
-def _fast_check() -> Check:
-    schema = job_schema()
+def _fast_check(kind: Kind) -> Check:
+    schema = kind_schema(kind)
     try:
         return _Compiler(schema).compile(schema)
     except _Unsupported:  # pragma: no cover - only if the schema grows a keyword we lack
@@ -160,6 +173,8 @@ class _Compiler:
                 checks.append(self._conditional(arg, schema.get("then"), schema.get("else")))
             elif keyword == "allOf":
                 checks.append(self._all_of(arg))
+            elif keyword == "oneOf":
+                checks.append(self._one_of(arg))
             else:
                 raise _Unsupported(keyword)
         if "items" in schema:
@@ -198,6 +213,19 @@ class _Compiler:
             chosen = value.get(tag)
             branch = table.get(chosen) if isinstance(chosen, str) else None
             return branch is None or branch(value)
+
+        return check
+
+    def _one_of(self, schemas: list[Any]) -> Check:
+        """Exactly one subschema holds; each is compiled exactly, so the count is right."""
+        outer, self.exact = self.exact, True
+        try:
+            branches = [self.compile(s) for s in schemas]
+        finally:
+            self.exact = outer
+
+        def check(value: Any) -> bool:
+            return sum(1 for branch in branches if branch(value)) == 1
 
         return check
 
