@@ -88,3 +88,19 @@ def test_transport_leaves_a_borrowed_emulator_open() -> None:
         http.post("/sync-job", json={"integration_name": "z"})
     assert emulator.store.count() == 1  # still usable after the client closed
     emulator.close()
+
+
+def test_open_embedded_takes_the_known_triggers(tmp_path: Path) -> None:
+    body = {"trigger_name": "integrated_account:active", "config": {"steps": []}}
+    custom = {"trigger_name": "sync_job_run:completed", "config": {"steps": []}}
+    with client(open_embedded(tmp_path / "default.sqlite3")) as http:
+        assert http.post("/workflow", json=body).status_code == 201
+        assert http.post("/workflow", json=custom).status_code == 404
+    triggers = ["sync_job_run:completed"]
+    with client(open_embedded(tmp_path / "custom.sqlite3", known_triggers=triggers)) as http:
+        created = http.post("/workflow", json=custom)
+        assert created.status_code == 201
+        assert http.get("/workflow").json() == {"result": [created.json()], "next_cursor": None}
+        assert http.post("/workflow", json=body).status_code == 404
+    with client(open_embedded(tmp_path / "custom.sqlite3")) as http:  # persisted
+        assert http.get(f"/workflow/{created.json()['id']}").json() == created.json()
