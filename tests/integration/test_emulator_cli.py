@@ -156,6 +156,36 @@ def test_token_from_syncctl_local_token(tmp_path: Path) -> None:
     assert CANARY not in out + err
 
 
+def test_serve_trigger_adds_known_triggers(tmp_path: Path) -> None:
+    headers = {"Authorization": "Bearer local-dev-token"}
+    with serve(tmp_path, "--trigger", "custom:event", "--trigger", "custom:event") as served:
+        url = f"{served.url}/workflow"
+        answers = {
+            name: httpx.post(url, json={"trigger_name": name, "config": {}}, headers=headers)
+            for name in ("custom:event", "integrated_account:active", "custom:other")
+        }
+        code, out, err = stop(served, signal.SIGTERM)
+    assert code == 0, err
+    assert [answer.status_code for answer in answers.values()] == [201, 201, 404]
+    assert answers["custom:other"].json()["message"] == (
+        "Trigger custom:other not found (known triggers: integrated_account:active, custom:event)"
+    )
+    assert "workflow triggers integrated_account:active, custom:event\n" in out
+    with serve(tmp_path) as served:  # without --trigger: the default list only
+        refused = httpx.post(
+            f"{served.url}/workflow",
+            json={"trigger_name": "custom:event", "config": {}},
+            headers=headers,
+        )
+        listed = httpx.get(f"{served.url}/workflow", headers=headers).json()
+        stop(served, signal.SIGTERM)
+    assert refused.status_code == 404
+    assert [flow["trigger_name"] for flow in listed["result"]] == [
+        "custom:event",
+        "integrated_account:active",
+    ]  # and what the first run stored is still there
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -165,6 +195,7 @@ def test_token_from_syncctl_local_token(tmp_path: Path) -> None:
         (["--page-size-default", "50", "--page-size-max", "10"], "must not exceed"),
         (["--token-env", "SURELY_UNSET_VARIABLE"], "SURELY_UNSET_VARIABLE is not set"),
         (["--error-rate", "2"], "2"),
+        (["--trigger", " "], "--trigger needs a trigger name"),
     ],
 )
 def test_bad_options_exit_2_without_traceback(

@@ -1,4 +1,5 @@
-"""``syncctl emulator serve``: run the bundled sync-job API emulator as a real HTTP server."""
+"""``syncctl emulator serve``: run the bundled sync-job and workflow API emulator as a real HTTP
+server."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import click
 from syncctl.config import LOOPBACK_HOSTS
 from syncctl.emulator import LOCAL_ENVIRONMENT_ID, LOCAL_TOKEN, LOCAL_TOKEN_ENV
 from syncctl.emulator.faults import FaultSettings, parse_burst, parse_rate_limit
-from syncctl.emulator.handler import Emulator, EmulatorSettings
+from syncctl.emulator.handler import DEFAULT_TRIGGERS, Emulator, EmulatorSettings
 from syncctl.emulator.server import serve
 from syncctl.emulator.store import Store
 from syncctl.errors import UsageError
@@ -52,13 +53,24 @@ def _tokens(specs: tuple[str, ...], env_specs: tuple[str, ...]) -> tuple[dict[st
     )
 
 
+def _triggers(extra: tuple[str, ...]) -> tuple[str, ...]:
+    """The default triggers, then each ``--trigger`` not already among them, in order."""
+    known = list(DEFAULT_TRIGGERS)
+    for name in extra:
+        if not name.strip():
+            raise UsageError("--trigger needs a trigger name (e.g. integrated_account:created)")
+        if name not in known:
+            known.append(name)
+    return tuple(known)
+
+
 def _is_loopback(host: str) -> bool:
     return host in LOOPBACK_HOSTS or host.startswith("127.")
 
 
 @click.group()
 def emulator() -> None:
-    """The bundled sync-job API emulator (for local runs, tests and benchmarks)."""
+    """The bundled sync-job and workflow API emulator (for local runs, tests and benchmarks)."""
 
 
 @emulator.command("serve")
@@ -172,6 +184,13 @@ def emulator() -> None:
     show_default=True,
     help="What to do with a changed id/environment_id/timestamp.",
 )
+@click.option(
+    "--trigger",
+    "triggers",
+    multiple=True,
+    metavar="NAME",
+    help="Also accept workflows on trigger NAME (integrated_account:active always is). Repeatable.",
+)
 @click.option("--seed", type=int, help="Seed of the fault RNG (repeatable runs).")
 @click.option("--log-requests", is_flag=True, help="Log each request line and status to stderr.")
 def serve_command(
@@ -193,10 +212,11 @@ def serve_command(
     default_runtime_version: int,
     unknown_fields: str,
     read_only_fields: str,
+    triggers: tuple[str, ...],
     seed: int | None,
     log_requests: bool,
 ) -> None:
-    """Serve the sync-job API on http://HOST:PORT until Ctrl-C or SIGTERM."""
+    """Serve the sync-job and workflow API on http://HOST:PORT until Ctrl-C or SIGTERM."""
     if not _is_loopback(host) and not allow_remote:
         raise UsageError(
             f"refusing to listen on non-loopback host {host!r}",
@@ -224,6 +244,7 @@ def serve_command(
         default_runtime_version=default_runtime_version,
         unknown_fields=unknown_fields,  # type: ignore[arg-type]  # click.Choice checked it
         read_only_fields=read_only_fields,  # type: ignore[arg-type]
+        known_triggers=_triggers(triggers),
     )
     if log_requests:
         handler = logging.StreamHandler()
@@ -237,6 +258,7 @@ def serve_command(
         def ready(url: str) -> None:
             click.echo(f"syncctl emulator: serving {url}  (database {db})")
             click.echo(f"syncctl emulator: accepting {source}")
+            click.echo(f"syncctl emulator: workflow triggers {', '.join(settings.known_triggers)}")
             click.echo("syncctl emulator: press Ctrl-C to stop")
 
         serve(Emulator(settings, store, faults=faults), host, port, ready=ready)
