@@ -1,8 +1,10 @@
-"""The bundled sync-job API emulator: one request handler behind two fronts.
+"""The bundled sync-job and workflow API emulator: one request handler behind two fronts.
 
 ::
 
-    store.py      SQLite persistence of jobs (WAL, thread-safe, survives restarts)
+    store.py      SQLite persistence of every kind (WAL, thread-safe, survives restarts)
+    resources.py  what is served: one Resource per kind (/sync-job, /workflow)
+    jobs.py       an object's fields, checked, defaulted and ordered by its kind's table
     faults.py     fault injection: latency, 5xx, 429 bursts, token bucket, drop after commit
     handler.py    Emulator.handle(method, path, headers, body) -> Response (no transport)
     server.py     the real HTTP front (ThreadingHTTPServer), running_server() for tests

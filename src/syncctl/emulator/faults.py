@@ -4,7 +4,8 @@
 ``FaultState`` is the mutable side (counters, seeded RNG, token buckets) that the emulator
 rebuilds each time the settings change, so counts such as "the 3rd GET page" start afresh.
 
-Per authenticated request, in this order:
+Faults apply to every kind's paths alike (``/sync-job``, ``/workflow``); a ``FailRule`` may
+name one kind. Per authenticated request, in this order:
 
 1. ``latency_ms`` is added (before anything else);
 2. the per-token bucket (``rate_limit=(N, SECONDS)``) answers 429 when empty, with a computed
