@@ -1,7 +1,9 @@
 """``SyncJobClient``: the typed, thread-safe client of the sync-job API over httpx (sync API).
 
-Jobs are returned as plain JSON objects (``dict[str, Any]``), exactly as the API sent them: the
-reconciler normalises them itself, so the client never drops a field it does not know.
+Jobs are returned as ``LiveJob`` models (``syncctl.client.models``), validated here, where they
+enter: a listing one page at a time, with one ``TypeAdapter``. A job that does not fit (a listing
+entry without ``id``…) is one error line naming the endpoint and the key path. Fields the model
+does not type are kept as sent, so the client never drops a field it does not know.
 
 One client may be shared by many threads: httpx's connection pool is thread-safe, the rate limiter
 and the request counter take locks, and no other state changes after construction. Retries,
@@ -32,6 +34,7 @@ from syncctl.client.failures import (
     outcome_unknown,
     transport_error,
 )
+from syncctl.client.models import LiveJob, LiveShapeError, parse_job, parse_page
 from syncctl.client.ratelimit import RateLimiter
 from syncctl.client.retry import (
     MAYBE_PROCESSED_STATUSES,
@@ -46,6 +49,7 @@ from syncctl.config import check_url
 from syncctl.errors import ApiError
 
 JobDict = dict[str, Any]
+"""A request body (a job payload or the fields of a PATCH); answers are ``LiveJob``."""
 FilterValue = str | int | bool
 
 logger = logging.getLogger("syncctl.client")
@@ -76,12 +80,16 @@ class Timeouts:
 class Page:
     """One page of a listing: its jobs, the cursor of the next page, its 1-based number."""
 
-    items: tuple[JobDict, ...]
+    items: tuple[LiveJob, ...]
     next_cursor: str | None
     number: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"items": list(self.items), "next_cursor": self.next_cursor, "number": self.number}
+        return {
+            "items": [job.body for job in self.items],
+            "next_cursor": self.next_cursor,
+            "number": self.number,
+        }
 
 
 class SyncJobClient:
@@ -179,15 +187,18 @@ class SyncJobClient:
             response = self._send("GET", COLLECTION, params=query)
             body = self._decode("GET", COLLECTION, response)
             number += 1
-            page = _page(body, number)
-            if page is None:
+            try:
+                listed = parse_page(body)
+            except LiveShapeError as exc:
                 raise invalid_body(
                     "GET",
                     COLLECTION,
-                    "expected {result: [objects], next_cursor: string|null}",
+                    f"page {number}: {exc}; expected {{result: [jobs with an id], "
+                    "next_cursor: string|null}",
                     redact=self._redact,
                     status=response.status_code,
-                )
+                ) from None
+            page = Page(tuple(listed.result), listed.next_cursor or None, number)
             yield page
             if not page.next_cursor:
                 return
@@ -202,33 +213,41 @@ class SyncJobClient:
             seen.add(page.next_cursor)
             cursor = page.next_cursor
 
-    def list(self, *, limit: int | None = None, **filters: FilterValue) -> Iterator[JobDict]:
+    def list(self, *, limit: int | None = None, **filters: FilterValue) -> Iterator[LiveJob]:
         """Every job matching ``filters`` (e.g. ``integration_name``), across all pages, lazily."""
         for page in self.list_pages(limit=limit, **filters):
             yield from page.items
 
-    def get(self, job_id: str) -> JobDict:
+    def get(self, job_id: str) -> LiveJob:
         path = _item_path(job_id)
         return self._object("GET", path, self._send("GET", path))
 
-    def create(self, payload: Mapping[str, Any]) -> JobDict:
+    def create(self, payload: Mapping[str, Any]) -> LiveJob:
         """POST a new job. Never retried once it may have reached the server: an unknown outcome
         raises ``OutcomeUnknownError`` and the caller looks the job up before trying again."""
         return self._object("POST", COLLECTION, self._send("POST", COLLECTION, body=payload))
 
-    def update(self, job_id: str, fields: Mapping[str, Any]) -> JobDict:
+    def update(self, job_id: str, fields: Mapping[str, Any]) -> LiveJob:
         """PATCH the given top-level fields (send complete values: that is what makes it safe
         to retry)."""
         path = _item_path(job_id)
         return self._object("PATCH", path, self._send("PATCH", path, body=fields))
 
-    def delete(self, job_id: str) -> JobDict:
+    def delete(self, job_id: str) -> dict[str, str]:
         """DELETE a job; ``{"id": …}``. A 404 on a retry after a lost response counts as done."""
         path = _item_path(job_id)
         response = self._send("DELETE", path)
         if response.status_code == 404 or not response.content:
             return {"id": job_id}
-        return self._object("DELETE", path, response)
+        if not isinstance(self._decode("DELETE", path, response), dict):
+            raise invalid_body(
+                "DELETE",
+                path,
+                "expected an object",
+                redact=self._redact,
+                status=response.status_code,
+            )
+        return {"id": job_id}
 
     # -- one request, with retries -------------------------------------------------------------
 
@@ -340,22 +359,26 @@ class SyncJobClient:
                 method, path, f"not JSON: {exc}", redact=self._redact, status=response.status_code
             ) from None
 
-    def _object(self, method: str, path: str, response: httpx.Response) -> JobDict:
+    def _object(self, method: str, path: str, response: httpx.Response) -> LiveJob:
+        """The job in a response body; a body that is not one is an error naming the key path
+        (after a POST: an unknown outcome, since the job may have been created)."""
         body = self._decode(method, path, response)
-        if isinstance(body, dict):
-            return body
+        try:
+            return parse_job(body)
+        except LiveShapeError as exc:
+            why = f"{exc}; expected a job object"
         error: ApiError
         if method == "POST":
             error = outcome_unknown(
                 method,
                 path,
-                f"{response.status_code} without a job object",
+                f"{response.status_code} without a job object ({why})",
                 redact=self._redact,
                 status=response.status_code,
             )
         else:
             error = invalid_body(
-                method, path, "expected an object", redact=self._redact, status=response.status_code
+                method, path, why, redact=self._redact, status=response.status_code
             )
         raise error
 
@@ -370,15 +393,3 @@ def _item_path(job_id: str) -> str:
     if not isinstance(job_id, str) or not job_id:
         raise ValueError("a sync job id must be a non-empty string")
     return f"{COLLECTION}/{quote(job_id, safe='')}"
-
-
-def _page(body: Any, number: int) -> Page | None:
-    if not isinstance(body, dict):
-        return None
-    result = body.get("result")
-    cursor = body.get("next_cursor")
-    if not isinstance(result, list) or not all(isinstance(item, dict) for item in result):
-        return None
-    if cursor is not None and not isinstance(cursor, str):
-        return None
-    return Page(items=tuple(result), next_cursor=cursor, number=number)

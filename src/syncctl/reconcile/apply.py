@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias, assert_never
 
+from syncctl.client.models import LiveJob
 from syncctl.errors import NotFoundError, OutcomeUnknownError, PlanError, SyncctlError
 from syncctl.reconcile.plan import (
     Action,
@@ -35,13 +36,14 @@ Owning: TypeAlias = Create | Update | Adopt | Move | Noop
 
 
 class JobApi(Protocol):
-    """What apply needs of the API client (``syncctl.client.api.SyncJobClient``)."""
+    """What apply needs of the API client (``syncctl.client.api.SyncJobClient``): live jobs
+    come back as ``LiveJob`` models, validated by the client."""
 
-    def list(self, *, limit: int | None = None, **filters: Any) -> Iterable[dict[str, Any]]: ...
-    def get(self, job_id: str) -> dict[str, Any]: ...
-    def create(self, payload: Mapping[str, Any]) -> dict[str, Any]: ...
-    def update(self, job_id: str, fields: Mapping[str, Any]) -> dict[str, Any]: ...
-    def delete(self, job_id: str) -> dict[str, Any]: ...
+    def list(self, *, limit: int | None = None, **filters: Any) -> Iterable[LiveJob]: ...
+    def get(self, job_id: str) -> LiveJob: ...
+    def create(self, payload: Mapping[str, Any]) -> LiveJob: ...
+    def update(self, job_id: str, fields: Mapping[str, Any]) -> LiveJob: ...
+    def delete(self, job_id: str) -> Mapping[str, str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,9 +189,8 @@ class Executor:
                 if attempt == MAX_CREATE_ATTEMPTS:
                     raise
                 continue
-            job_id = str(created["id"])
-            self._record(change, job_id)
-            return job_id
+            self._record(change, created.id)
+            return created.id
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _find_created(self, change: Create) -> str | None:
@@ -197,9 +198,9 @@ class Executor:
         state: State = self.store.state
         owned = {entry.id for entry in state.jobs.values()}
         matches = [
-            str(job["id"])
+            job.id
             for job in self.api.list(integration_name=change.integration)
-            if job.get("label") == change.label and str(job["id"]) not in owned
+            if job.label == change.label and job.id not in owned
         ]
         if len(matches) > 1:
             raise PlanError(

@@ -14,11 +14,12 @@ written in node order (``syncctl.canonical``), so imported files are ``fmt``-cle
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from syncctl.canonical import dump_job
+from syncctl.client.models import LiveJob
 from syncctl.config import Config
 from syncctl.errors import NotFoundError
 from syncctl.loader import load_text
@@ -72,12 +73,12 @@ def slug(label: str) -> str:
 
 def _candidates(
     session: Session, ids: Sequence[str], integration: str | None
-) -> tuple[list[Mapping[str, Any]], list[Skipped]]:
+) -> tuple[list[LiveJob], list[Skipped]]:
     if not ids:
         if integration:
             return list(session.api.list(integration_name=integration)), []
         return list(session.api.list()), []
-    found: list[Mapping[str, Any]] = []
+    found: list[LiveJob] = []
     skipped: list[Skipped] = []
     for job_id in ids:
         try:
@@ -108,15 +109,15 @@ def labels_in_use(config: Config, environment: str) -> dict[str, str]:
     return used
 
 
-def job_folder(job: Mapping[str, Any]) -> str:
+def job_folder(job: LiveJob) -> str:
     """The folder a live job's file goes to: its integration, or ``_multi`` for ``""``."""
-    name = job.get("integration_name")
-    return MULTI_FOLDER if name == "" else str(name or "")
+    name = job.integration_name
+    return MULTI_FOLDER if name == "" else (name or "")
 
 
-def file_data(job: Mapping[str, Any], environment: str | None) -> dict[str, Any]:
+def file_data(job: LiveJob, environment: str | None) -> dict[str, Any]:
     """The job file for a live job: its writable fields that are set."""
-    data = {k: v for k, v in normalise(job).items() if v is not None}
+    data = {k: v for k, v in normalise(job.body).items() if v is not None}
     if environment is not None:
         data["environments"] = [environment]
     return data
@@ -130,8 +131,8 @@ def import_jobs(
     live, skipped = _candidates(session, ids, integration)
     used = labels_in_use(config, env.name)
     imported: list[Imported] = []
-    for job in sorted(live, key=lambda j: (str(j.get("integration_name")), str(j["id"]))):
-        job_id = str(job["id"])
+    for job in sorted(live, key=lambda j: (str(j.integration_name), j.id)):
+        job_id = job.id
         state = session.store.state
         owner = state.owner_of(job_id)
         if owner is not None:
@@ -145,10 +146,10 @@ def import_jobs(
         data = file_data(job, restrict)
         text = dump_job(data)
         reread = load_text(text, "<import>")
-        if reread.findings or normalise(reread.data) != normalise(job):
+        if reread.findings or normalise(reread.data) != normalise(job.body):
             skipped.append(Skipped(job_id, "its fields do not survive a YAML round trip"))
             continue
-        base = slug(str(job.get("label") or job_id))
+        base = slug(job.label or job_id)
         name, n = base, 1
         while (config.jobs_dir / folder / f"{name}.yaml").exists() or (
             f"{folder}/{name}" in state.jobs

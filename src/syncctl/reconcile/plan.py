@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, TypeAlias
 
+from syncctl.client.models import LiveJob
 from syncctl.errors import PlanError
 from syncctl.graph import JobGraph, job_graph
 from syncctl.reconcile.normalise import (
@@ -272,26 +273,21 @@ class Plan:
         }
 
 
-def _ref(job: Mapping[str, Any], key: str | None = None, note: str | None = None) -> LiveRef:
-    return LiveRef(
-        str(job["id"]),
-        str(job.get("integration_name") or ""),
-        str(job.get("label") or ""),
-        key,
-        note,
-    )
+def _ref(job: LiveJob, key: str | None = None, note: str | None = None) -> LiveRef:
+    return LiveRef(job.id, job.integration_name or "", job.label or "", key, note)
 
 
 def make_plan(
     environment: str,
     desired: Sequence[DesiredJob],
     state: State,
-    live: Sequence[Mapping[str, Any]],
+    live: Sequence[LiveJob],
     *,
     prune: bool = False,
 ) -> Plan:
-    """Compare what the files want with what state says we own and what the API has."""
-    live_by_id = {str(job["id"]): job for job in live}
+    """Compare what the files want with what state says we own and what the API has (live
+    jobs as the client validated them)."""
+    live_by_id = {job.id: job for job in live}
     wanted = {job.key: job for job in desired}
     managed_ids = {entry.id for entry in state.jobs.values()}
     changes: list[Change] = []
@@ -351,9 +347,9 @@ def make_plan(
                 Delete(
                     key=key,
                     id=entry.id,
-                    integration=str(current.get("integration_name") or ""),
-                    label=str(current.get("label") or ""),
-                    fingerprint=fingerprint(current),
+                    integration=current.integration_name or "",
+                    label=current.label or "",
+                    fingerprint=fingerprint(current.body),
                 )
             )
         else:
@@ -390,9 +386,7 @@ def _create(job: DesiredJob, *, note: str | None = None) -> Create:
     )
 
 
-def _move(
-    job: DesiredJob, source: str, job_id: str, live_by_id: Mapping[str, Mapping[str, Any]]
-) -> Move:
+def _move(job: DesiredJob, source: str, job_id: str, live_by_id: Mapping[str, LiveJob]) -> Move:
     return Move(
         key=job.key,
         id=job_id,
@@ -401,20 +395,18 @@ def _move(
         hash=job.hash,
         protected=job.protected,
         from_key=source,
-        fingerprint=fingerprint(live_by_id[job_id]),
+        fingerprint=fingerprint(live_by_id[job_id].body),
     )
 
 
-def _adoptable(
-    job: DesiredJob, live_by_id: Mapping[str, Mapping[str, Any]], owned: set[str]
-) -> str | None:
+def _adoptable(job: DesiredJob, live_by_id: Mapping[str, LiveJob], owned: set[str]) -> str | None:
     """The one unowned live job with the file's integration and label (several: an error)."""
     candidates = sorted(
         job_id
         for job_id, current in live_by_id.items()
         if job_id not in owned
-        and current.get("integration_name") == job.integration
-        and current.get("label") == job.label
+        and current.integration_name == job.integration
+        and current.label == job.label
     )
     if len(candidates) > 1:
         raise PlanError(
@@ -428,15 +420,16 @@ def _adoptable(
 def _against(
     job: DesiredJob,
     job_id: str,
-    current: Mapping[str, Any],
+    current: LiveJob,
     *,
     adopt: bool = False,
     note: str | None = None,
 ) -> Change:
     """Update, noop or adopt: the file compared with the live job it owns (or will own)."""
-    changes = diff(job.payload, current)
-    graph = _changed_graph(job, current) if any(c.field == "resources" for c in changes) else None
-    seen = fingerprint(current)
+    body = current.body
+    changes = diff(job.payload, body)
+    graph = _changed_graph(job, body) if any(c.field == "resources" for c in changes) else None
+    seen = fingerprint(body)
     if adopt:
         return Adopt(
             key=job.key,
@@ -489,14 +482,14 @@ def _move_source(
     gone_keys: Sequence[str],
     taken: set[str],
     state: State,
-    live_by_id: Mapping[str, Mapping[str, Any]],
+    live_by_id: Mapping[str, LiveJob],
 ) -> str | None:
     """A removed file whose live job has exactly this content: the file was renamed."""
     for key in gone_keys:
         if key in taken:
             continue
         current = live_by_id.get(state.jobs[key].id)
-        if current is not None and not diff(job.payload, current):
+        if current is not None and not diff(job.payload, current.body):
             return key
     return None
 

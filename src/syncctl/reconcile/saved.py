@@ -213,7 +213,7 @@ def check_fresh(plan: Plan, api: JobApi, state: State, environment: str) -> None
                 f"stale plan: job {change.id} ({change.key}) no longer exists",
                 hint="make a new plan",
             ) from None
-        if fingerprint(current) != change.fingerprint:
+        if fingerprint(current.body) != change.fingerprint:
             raise PlanError(
                 f"stale plan: job {change.id} ({change.key}) changed since the plan was made",
                 hint="make a new plan",

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from syncctl.client.models import LiveJob
 from syncctl.errors import PlanError
 from syncctl.reconcile.normalise import normalise
 from syncctl.reconcile.plan import (
@@ -48,8 +49,8 @@ def _job(key: str, label: str, runtime: int = 3, **fields: Any) -> DesiredJob:
     return DesiredJob(key, integration, label, payload, bool(fields.get("protected")))
 
 
-def _live(job_id: str, job: DesiredJob, **changes: Any) -> dict[str, Any]:
-    return {**job.payload, "id": job_id, "environment_id": "env", **changes}
+def _live(job_id: str, job: DesiredJob, **changes: Any) -> LiveJob:
+    return LiveJob.model_validate({**job.payload, "id": job_id, "environment_id": "env", **changes})
 
 
 def every_action() -> Plan:

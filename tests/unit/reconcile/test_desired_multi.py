@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from syncctl.client.models import LiveJob
 from syncctl.config import default_config
 from syncctl.reconcile.desired import load_desired
 from syncctl.reconcile.plan import Action, make_plan
@@ -32,7 +33,7 @@ def test_a_multi_job_is_desired_with_an_empty_integration_and_adopts_its_live_tw
         "",
         "",
     )
-    twin = {**job.payload, "id": "9"}
+    twin = LiveJob.model_validate({**job.payload, "id": "9"})
     plan = make_plan("local", [job], State("local"), [twin])
     (change,) = plan.changes
     assert (change.action, change.id, change.diff) == (Action.ADOPT, "9", ())

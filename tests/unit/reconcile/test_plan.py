@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from syncctl.client.models import LiveJob
 from syncctl.errors import PlanError
 from syncctl.reconcile.normalise import content_hash, normalise
 from syncctl.reconcile.plan import Action, DesiredJob, check_mass_delete, make_plan
@@ -30,15 +31,17 @@ def desired(key: str, label: str | None = None, **fields: Any) -> DesiredJob:
     return DesiredJob(key, integration, label or key, payload, bool(fields.get("protected")))
 
 
-def live(job_id: str, job: DesiredJob, **changes: Any) -> dict[str, Any]:
-    return {
-        **job.payload,
-        "id": job_id,
-        "environment_id": "env",
-        "created_at": "2026-01-01T00:00:00Z",
-        "updated_at": "2026-01-01T00:00:00Z",
-        **changes,
-    }
+def live(job_id: str, job: DesiredJob, **changes: Any) -> LiveJob:
+    return LiveJob.model_validate(
+        {
+            **job.payload,
+            "id": job_id,
+            "environment_id": "env",
+            "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z",
+            **changes,
+        }
+    )
 
 
 def state_of(**entries: str) -> State:
@@ -223,7 +226,8 @@ def test_plan_is_deterministic_and_applying_it_converges(
     for change in plan.changes:
         if change.action in (Action.CREATE, Action.UPDATE, Action.ADOPT):
             job_id = change.id or f"new-{change.key}"
-            lives[job_id] = {**lives.get(job_id, {}), **(change.send or {}), "id": job_id}
+            before = lives[job_id].body if job_id in lives else {}
+            lives[job_id] = LiveJob.model_validate({**before, **(change.send or {}), "id": job_id})
             entries[change.key] = Entry(job_id, change.hash or "")
         elif change.action is Action.DELETE:
             lives.pop(entries.pop(change.key).id, None)

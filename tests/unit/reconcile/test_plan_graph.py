@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from syncctl.client.models import LiveJob
 from syncctl.reconcile.normalise import normalise
 from syncctl.reconcile.plan import Action, DesiredJob, make_plan
 from syncctl.reconcile.state import Entry, State
@@ -40,8 +41,8 @@ def desired(key: str, *nodes: dict[str, Any]) -> DesiredJob:
     return DesiredJob(key, key.split("/")[0], key, payload)
 
 
-def live(job_id: str, job: DesiredJob, *nodes: dict[str, Any]) -> dict[str, Any]:
-    return {**job.payload, "id": job_id, "resources": list(nodes)}
+def live(job_id: str, job: DesiredJob, *nodes: dict[str, Any]) -> LiveJob:
+    return LiveJob.model_validate({**job.payload, "id": job_id, "resources": list(nodes)})
 
 
 def state(**ids: str) -> State:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from syncctl.client.models import LiveJob
 from syncctl.reconcile.normalise import normalise
 from syncctl.reconcile.plan import DesiredJob, make_plan
 from syncctl.reconcile.saved import read_plan, write_plan
@@ -22,7 +23,7 @@ def test_op_and_element_survive_a_saved_plan(tmp_path: Path) -> None:
         }
     )
     job = DesiredJob("zendesk/t", "zendesk", "t", payload)
-    current = {**payload, "id": "1", "resources": [NODE]}
+    current = LiveJob.model_validate({**payload, "id": "1", "resources": [NODE]})
     plan = make_plan("local", [job], State("local", 1, {"zendesk/t": Entry("1", "h")}), [current])
     write_plan(plan, tmp_path / "plan.json")
     (change,) = read_plan(tmp_path / "plan.json").changes
