@@ -48,6 +48,7 @@ def test_hook_checks_the_whole_tree_serially() -> None:
     assert declared["language"] == "python"
     files = re.compile(declared["files"])
     assert files.search("jobs/zendesk/tickets.yaml")
+    assert files.search("workflows/zendesk-onboarding.yaml")
     assert files.search("pyproject.toml")
     assert not files.search("src/syncctl/loader.py")
 

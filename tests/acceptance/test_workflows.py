@@ -131,6 +131,7 @@ def test_pr_validates_uploads_sarif_and_keeps_one_comment() -> None:
     workflow = load(WORKFLOWS / "pr.yml")
     assert set(workflow["on"]["pull_request"]["paths"]) == {
         "jobs/**",
+        "workflows/**",
         "schemas/**",
         "pyproject.toml",
     }
@@ -151,6 +152,7 @@ def test_pr_validates_uploads_sarif_and_keeps_one_comment() -> None:
 def test_apply_never_cancels_and_commits_state_even_after_a_failure() -> None:
     workflow = load(WORKFLOWS / "apply.yml")
     assert workflow["on"]["push"]["branches"] == ["main"]
+    assert {"jobs/**", "workflows/**"} <= set(workflow["on"]["push"]["paths"])
     top = workflow.get("concurrency")
     assert top is None or top["cancel-in-progress"] is False
     job = workflow["jobs"]["apply"]
