@@ -110,7 +110,8 @@ def apply_once(
     finally:
         emulator.close()
     state_path = folder / "state" / f"{pb.ENV_NAME}.json"
-    entries = len(json.loads(state_path.read_text())["jobs"]) if state_path.is_file() else 0
+    raw = json.loads(state_path.read_text()) if state_path.is_file() else {}
+    entries = len(raw.get("sync_job", {}).get("entries", {}))  # the state file's format 2
     failed = sum(1 for line in done.stdout.splitlines() if ": FAILED" in line)
     return ApplyRun(done.seconds, done.code, live, entries, requests, failed, done.stderr)
 

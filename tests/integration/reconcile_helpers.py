@@ -100,13 +100,25 @@ class Project:
     def state_path(self, env: str = "local") -> Path:
         return self.root / "state" / f"{env}.json"
 
-    def state(self, env: str = "local") -> dict[str, Any]:
+    def raw_state(self, env: str = "local") -> dict[str, Any]:
+        """The state file as it is (``{}`` when there is none)."""
         path = self.state_path(env)
         if not path.exists():
-            return {"jobs": {}, "pending": {}, "serial": 0}
+            return {}
         data = json.loads(path.read_text(encoding="utf-8"))
         assert isinstance(data, dict)
         return data
+
+    def state(self, env: str = "local") -> dict[str, Any]:
+        """The sync jobs' part of the state file: ``serial``, ``jobs`` (key -> entry) and
+        ``pending``, whichever format the file is in (1: at the top level; 2: ``sync_job``)."""
+        data = self.raw_state(env)
+        section = data.get("sync_job", data)
+        return {
+            "serial": data.get("serial", 0),
+            "jobs": section.get("entries", section.get("jobs", {})),
+            "pending": section.get("pending", {}),
+        }
 
     def ids(self, env: str = "local") -> dict[str, str]:
         """Job key -> remote id, from the state file."""

@@ -18,7 +18,7 @@ from syncctl.reconcile.state import StateStore
 def _store(globals_: Globals) -> tuple[Environment, StateStore]:
     config = load_config(globals_.config)
     env = config.environment(globals_.env)
-    return env, StateStore(env.state_path, env.name)
+    return env, StateStore.for_environment(config.root, env.state_path, env.name)
 
 
 @click.group()

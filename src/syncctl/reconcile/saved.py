@@ -11,16 +11,18 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, assert_never
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import Field as ModelField
+from pydantic_core import ErrorDetails
 
 from syncctl.errors import NotFoundError, PlanError
 from syncctl.reconcile.apply import JobApi
 from syncctl.reconcile.normalise import FieldChange, Payload, fingerprint
 from syncctl.reconcile.plan import (
     PLAN_FORMAT,
-    Action,
     Adopt,
-    Change,
     Create,
     Delete,
     LiveRef,
@@ -30,6 +32,7 @@ from syncctl.reconcile.plan import (
     Update,
 )
 from syncctl.reconcile.state import State
+from syncctl.typed_errors import describe, key_path
 
 KIND = "syncctl-plan"
 
@@ -40,6 +43,8 @@ def write_plan(plan: Plan, path: Path) -> None:
 
 
 def read_plan(path: Path) -> Plan:
+    """The plan saved at ``path``, parsed by the models below; an error is one line naming the
+    file and the key path (``changes[2] (create zendesk/x): 'send' must be a JSON object``)."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -54,137 +59,197 @@ def read_plan(path: Path) -> Plan:
             hint="make the plan again with this version of syncctl",
         )
     try:
-        return Plan(
-            environment=str(raw["environment"]),
-            changes=tuple(_change(i, c) for i, c in enumerate(raw["changes"])),
-            orphaned=tuple(_ref(r) for r in raw.get("orphaned", [])),
-            unmanaged=tuple(_ref(r) for r in raw.get("unmanaged", [])),
-            prune=bool(raw.get("prune", False)),
-            state_serial=int(raw["state_serial"]),
-            managed=int(raw.get("managed", 0)),
+        saved = _SAVED_PLAN.validate_python(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False)
+        more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
+        raise PlanError(
+            f"{path}: corrupt plan: {_detail(errors[0], raw)}{more}",
+            hint="make the plan again with 'syncctl plan --out'",
+        ) from None
+    return saved.to_plan()
+
+
+# -- the saved plan, as pydantic models ---------------------------------------------------------
+
+
+class _Saved(BaseModel):
+    """What every saved change has. Plan JSON gives every change every key (``None`` or ``[]``
+    where its action has none), so keys an action does not read are ignored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    key: str
+    integration: str = ""
+    label: str = ""
+    protected: bool = False
+    note: str | None = None
+
+    def common(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "integration": self.integration,
+            "label": self.label,
+            "protected": self.protected,
+            "note": self.note,
+        }
+
+
+class _Create(_Saved):
+    action: Literal["create"]
+    send: Payload
+    hash: str
+
+    def to_change(self) -> Create:
+        return Create(**self.common(), send=self.send, hash=self.hash)
+
+
+class _Update(_Saved):
+    action: Literal["update"]
+    id: str
+    diff: tuple[FieldChange, ...]
+    send: Payload
+    hash: str
+    fingerprint: str
+
+    def to_change(self) -> Update:
+        return Update(
+            **self.common(),
+            id=self.id,
+            diff=self.diff,
+            send=self.send,
+            hash=self.hash,
+            fingerprint=self.fingerprint,
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PlanError(f"{path}: corrupt plan ({exc.__class__.__name__}: {exc})") from None
 
 
-def _change(index: int, raw: Mapping[str, Any]) -> Change:
-    """One saved change as its action's type; a field the action needs must be there."""
-    action = Action(raw["action"])
-    fields = _Fields(raw, f"changes[{index}] ({action} {raw['key']})")
-    key = str(raw["key"])
-    integration = str(raw.get("integration", ""))
-    label = str(raw.get("label", ""))
-    protected = bool(raw.get("protected", False))
-    note = fields.optional_text("note")
-    match action:
-        case Action.CREATE:
-            return Create(
-                key=key,
-                integration=integration,
-                label=label,
-                protected=protected,
-                note=note,
-                send=fields.payload("send"),
-                hash=fields.text("hash"),
-            )
-        case Action.UPDATE:
-            return Update(
-                key=key,
-                integration=integration,
-                label=label,
-                protected=protected,
-                note=note,
-                id=fields.text("id"),
-                diff=fields.diff(),
-                send=fields.payload("send"),
-                hash=fields.text("hash"),
-                fingerprint=fields.text("fingerprint"),
-            )
-        case Action.ADOPT:
-            return Adopt(
-                key=key,
-                integration=integration,
-                label=label,
-                protected=protected,
-                note=note,
-                id=fields.text("id"),
-                diff=fields.diff(),
-                send=fields.optional_payload("send"),
-                hash=fields.text("hash"),
-                fingerprint=fields.text("fingerprint"),
-            )
-        case Action.MOVE:
-            return Move(
-                key=key,
-                integration=integration,
-                label=label,
-                protected=protected,
-                note=note,
-                id=fields.text("id"),
-                from_key=fields.text("from_key"),
-                hash=fields.text("hash"),
-                fingerprint=fields.text("fingerprint"),
-            )
-        case Action.DELETE:
-            return Delete(
-                key=key,
-                integration=integration,
-                label=label,
-                protected=protected,
-                note=note,
-                id=fields.text("id"),
-                fingerprint=fields.optional_text("fingerprint"),
-            )
-        case Action.NOOP:
-            return Noop(
-                key=key,
-                integration=integration,
-                label=label,
-                protected=protected,
-                note=note,
-                id=fields.text("id"),
-                hash=fields.text("hash"),
-                fingerprint=fields.text("fingerprint"),
-            )
-    assert_never(action)
+class _Adopt(_Saved):
+    action: Literal["adopt"]
+    id: str
+    diff: tuple[FieldChange, ...] = ()
+    send: Payload | None = None
+    hash: str
+    fingerprint: str
+
+    def to_change(self) -> Adopt:
+        return Adopt(
+            **self.common(),
+            id=self.id,
+            diff=self.diff,
+            send=self.send,
+            hash=self.hash,
+            fingerprint=self.fingerprint,
+        )
 
 
-class _Fields:
-    """Typed reads of one saved change; a wrong or missing field is a ``ValueError`` naming it."""
+class _Move(_Saved):
+    action: Literal["move"]
+    id: str
+    from_key: str
+    hash: str
+    fingerprint: str
 
-    def __init__(self, raw: Mapping[str, Any], where: str) -> None:
-        self.raw = raw
-        self.where = where
-
-    def _wrong(self, name: str, what: str) -> ValueError:
-        return ValueError(f"{self.where}: {name!r} must be {what}")
-
-    def text(self, name: str) -> str:
-        value = self.raw.get(name)
-        if not isinstance(value, str):
-            raise self._wrong(name, "a string")
-        return value
-
-    def optional_text(self, name: str) -> str | None:
-        return None if self.raw.get(name) is None else self.text(name)
-
-    def payload(self, name: str) -> Payload:
-        value = self.raw.get(name)
-        if not isinstance(value, dict):
-            raise self._wrong(name, "a JSON object")
-        return value
-
-    def optional_payload(self, name: str) -> Payload | None:
-        return None if self.raw.get(name) is None else self.payload(name)
-
-    def diff(self) -> tuple[FieldChange, ...]:
-        return tuple(FieldChange.from_dict(d) for d in self.raw["diff"])
+    def to_change(self) -> Move:
+        return Move(
+            **self.common(),
+            id=self.id,
+            from_key=self.from_key,
+            hash=self.hash,
+            fingerprint=self.fingerprint,
+        )
 
 
-def _ref(raw: dict[str, Any]) -> LiveRef:
-    return LiveRef(
-        str(raw["id"]), str(raw["integration"]), str(raw["label"]), raw.get("key"), raw.get("note")
-    )
+class _Delete(_Saved):
+    action: Literal["delete"]
+    id: str
+    fingerprint: str | None = None
+
+    def to_change(self) -> Delete:
+        return Delete(**self.common(), id=self.id, fingerprint=self.fingerprint)
+
+
+class _Noop(_Saved):
+    action: Literal["noop"]
+    id: str
+    hash: str
+    fingerprint: str
+
+    def to_change(self) -> Noop:
+        return Noop(**self.common(), id=self.id, hash=self.hash, fingerprint=self.fingerprint)
+
+
+_SavedChange = Annotated[
+    _Create | _Update | _Adopt | _Move | _Delete | _Noop, ModelField(discriminator="action")
+]
+"""One saved change as its action's model: a field the action needs must be there."""
+
+
+class _Ref(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str
+    integration: str
+    label: str
+    key: str | None = None
+    note: str | None = None
+
+    def to_ref(self) -> LiveRef:
+        return LiveRef(self.id, self.integration, self.label, self.key, self.note)
+
+
+class _SavedPlan(BaseModel):
+    """A saved plan (``Plan.to_dict`` plus ``kind``); ``summary`` is derived, so not read."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    environment: str
+    changes: tuple[_SavedChange, ...]
+    orphaned: tuple[_Ref, ...] = ()
+    unmanaged: tuple[_Ref, ...] = ()
+    prune: bool = False
+    state_serial: int
+    managed: int = 0
+
+    def to_plan(self) -> Plan:
+        return Plan(
+            environment=self.environment,
+            changes=tuple(change.to_change() for change in self.changes),
+            orphaned=tuple(ref.to_ref() for ref in self.orphaned),
+            unmanaged=tuple(ref.to_ref() for ref in self.unmanaged),
+            prune=self.prune,
+            state_serial=self.state_serial,
+            managed=self.managed,
+        )
+
+
+_SAVED_PLAN: TypeAdapter[_SavedPlan] = TypeAdapter(_SavedPlan)
+
+_MUST = {
+    "string_type": "must be a string",
+    "dict_type": "must be a JSON object",
+    "list_type": "must be a list",
+    "tuple_type": "must be a list",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "int_type": "must be an integer",
+    "int_parsing": "must be an integer",
+    "missing": "is missing",
+    "missing_argument": "is missing",
+}
+
+
+def _detail(error: ErrorDetails, raw: Mapping[str, Any]) -> str:
+    """One error, naming the change it is in by index, action and key where it is in one."""
+    loc = error["loc"]
+    if len(loc) >= 4 and loc[0] == "changes" and isinstance(loc[1], int):
+        index, action = loc[1], loc[2]
+        change = raw["changes"][index]
+        key = change.get("key") if isinstance(change, dict) else None
+        field = key_path(loc[3:])
+        must = _MUST.get(error["type"])
+        what = f"{field!r} {must}" if must else describe({**error, "loc": loc[3:]})
+        return f"changes[{index}] ({action} {key}): {what}"
+    return describe(error)
 
 
 def check_fresh(plan: Plan, api: JobApi, state: State, environment: str) -> None:

@@ -26,7 +26,7 @@ class Session:
 @contextlib.contextmanager
 def open_session(config: Config, env: Environment, *, lock: bool) -> Iterator[Session]:
     """Connect to ``env``; with ``lock``, hold its state lock (apply, import, state edits)."""
-    store = StateStore(env.state_path, env.name)
+    store = StateStore.for_environment(config.root, env.state_path, env.name)
     with contextlib.ExitStack() as stack:
         if lock:
             stack.enter_context(store.locked())

@@ -1,13 +1,24 @@
-"""The state file ``state/<env>.json``: which remote job each job file owns.
+"""The state file ``state/<env>.json``: which remote object each file owns, one section per kind.
 
-Format (``format_version`` 1)::
+Format (``format_version`` 2; design §10)::
 
-    {"format_version": 1, "environment": "production", "serial": 7,
-     "jobs": {"zendesk/tickets": {"id": "…", "hash": "sha256:…", "protected": false}},
-     "pending": {"hubspot/contacts": {"label": "…", "integration": "hubspot", "hash": "…"}}}
+    {"format_version": 2, "environment": "production", "serial": 7,
+     "sync_job": {
+       "entries": {"zendesk/tickets": {"id": "…", "hash": "sha256:…", "protected": false}},
+       "pending": {"hubspot/contacts": {"label": "…", "integration": "hubspot", "hash": "…"}}},
+     "workflow": {"entries": {}, "pending": {}}}
 
+There is one section per kind of ``syncctl.kinds.KINDS``, named after the kind, in that order.
 ``pending`` records a create that was sent but whose answer was not yet recorded: after a crash
-the next run looks the job up by integration and label before creating it again.
+the next run looks the object up (a job: by integration and label) before creating it again.
+
+Format 1 (today's files before kinds) had the sync jobs' ``jobs`` and ``pending`` at the top
+level. It is read as it is; only a command that writes state rewrites it in format 2, and
+before the first such write the old file is copied to ``.syncctl/backups/`` (``StateStore``).
+Read-only commands (``plan``, ``state list``) leave it byte for byte as it was.
+
+Files are parsed by pydantic models (``_FORMATS``): each error is one line naming the file and
+the key path, e.g. ``state/production.json: sync_job.entries.zendesk/x.id: expected a string``.
 
 Writes are atomic (temporary file + ``os.replace``) and happen after every successful operation,
 so a killed process loses nothing. One writer at a time: an exclusive ``flock`` on
@@ -24,20 +35,43 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+)
+from pydantic import Field as ModelField
 
 from syncctl.errors import StateError
+from syncctl.kinds import KINDS, SYNC_JOB
+from syncctl.typed_errors import first_error
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
+FIRST_FORMAT = 1
+BACKUP_DIR = Path(".syncctl") / "backups"
+"""Where, under the project root, a migration keeps the state file it rewrote."""
+_FILE = ConfigDict(extra="forbid")
+"""Every model of the file: an unknown key (a typo such as ``protect``) is an error rather than
+silently ignored. Fields are strict by type (``StrictStr``…): ``"7"`` is not a number, ``1`` not
+``true`` (a strict *config* would accept the entry dataclasses only as instances)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A job file that owns a remote job."""
+    """A file that owns a remote object."""
 
-    id: str
-    hash: str
-    protected: bool = False
+    __pydantic_config__ = _FILE
+
+    id: StrictStr
+    hash: StrictStr
+    protected: StrictBool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "hash": self.hash, "protected": self.protected}
@@ -47,20 +81,48 @@ class Entry:
 class Pending:
     """A create that was sent; its outcome is not recorded yet."""
 
-    label: str
-    integration: str
-    hash: str
+    __pydantic_config__ = _FILE
+
+    label: StrictStr
+    integration: StrictStr
+    hash: StrictStr
 
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "integration": self.integration, "hash": self.hash}
 
 
 @dataclass(frozen=True, slots=True)
+class Section:
+    """One kind's part of the state: its entries (key -> ``Entry``) and pending creates."""
+
+    __pydantic_config__ = _FILE
+
+    entries: Mapping[str, Entry] = field(default_factory=dict)
+    pending: Mapping[str, Pending] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entries": {k: self.entries[k].to_dict() for k in sorted(self.entries)},
+            "pending": {k: self.pending[k].to_dict() for k in sorted(self.pending)},
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class State:
+    """One environment's state. ``jobs`` and ``pending`` are the ``sync_job`` section; the
+    sections of the other kinds are in ``others`` (by kind name), kept as they were read."""
+
     environment: str
     serial: int = 0
     jobs: Mapping[str, Entry] = field(default_factory=dict)
     pending: Mapping[str, Pending] = field(default_factory=dict)
+    others: Mapping[str, Section] = field(default_factory=dict)
+
+    def section(self, kind: str) -> Section:
+        """The section of the kind named ``kind`` (empty when it has none)."""
+        if kind == SYNC_JOB.name:
+            return Section(self.jobs, self.pending)
+        return self.others.get(kind, Section())
 
     def owner_of(self, job_id: str) -> str | None:
         for key, entry in self.jobs.items():
@@ -92,16 +154,113 @@ class State:
         return replace(self, serial=self.serial + 1, jobs=dict(sorted(jobs.items())))
 
     def to_dict(self) -> dict[str, Any]:
+        """The state as the file holds it (format ``STATE_FORMAT``)."""
         return {
             "format_version": STATE_FORMAT,
             "environment": self.environment,
             "serial": self.serial,
-            "jobs": {k: self.jobs[k].to_dict() for k in sorted(self.jobs)},
-            "pending": {k: self.pending[k].to_dict() for k in sorted(self.pending)},
+            **{kind.name: self.section(kind.name).to_dict() for kind in KINDS},
         }
 
 
+# -- the file formats, as pydantic models -------------------------------------------------------
+
+
+class _Header(BaseModel):
+    """What every format has; checked first, so a wrong file gets a message of its own."""
+
+    model_config = ConfigDict(extra="allow")
+
+    format_version: StrictInt
+    environment: Any = None
+
+
+class _FormatOne(BaseModel):
+    """Format 1: the sync jobs' ``jobs`` and ``pending`` at the top level."""
+
+    model_config = _FILE
+
+    format_version: Literal[1]
+    environment: StrictStr
+    serial: StrictInt = ModelField(default=0, ge=0)
+    jobs: dict[str, Entry] = ModelField(default_factory=dict)
+    pending: dict[str, Pending] = ModelField(default_factory=dict)
+
+    def to_state(self) -> State:
+        return State(self.environment, self.serial, self.jobs, self.pending)
+
+
+_FORMAT_TWO_FIELDS: dict[str, Any] = {
+    "format_version": (Literal[2], ...),
+    "environment": (StrictStr, ...),
+    "serial": (StrictInt, ModelField(default=0, ge=0)),
+    **{kind.name: (Section, ModelField(default_factory=Section)) for kind in KINDS},
+}
+_FormatTwo: type[BaseModel] = create_model(
+    "_FormatTwo",
+    __config__=_FILE,
+    __doc__="Format 2: one section per kind of ``KINDS``, named after it.",
+    **_FORMAT_TWO_FIELDS,
+)
+
+_FORMATS: dict[int, TypeAdapter[Any]] = {
+    FIRST_FORMAT: TypeAdapter(_FormatOne),
+    STATE_FORMAT: TypeAdapter(_FormatTwo),
+}
+
+
+def _from_format_two(model: BaseModel) -> State:
+    sections: dict[str, Section] = {kind.name: getattr(model, kind.name) for kind in KINDS}
+    jobs = sections.pop(SYNC_JOB.name)
+    others = {name: section for name, section in sections.items() if section != Section()}
+    return State(
+        model.environment,  # type: ignore[attr-defined]
+        model.serial,  # type: ignore[attr-defined]
+        dict(jobs.entries),
+        dict(jobs.pending),
+        others,
+    )
+
+
+def _parse(raw: Any, path: Path, environment: str) -> tuple[State, int]:
+    """The state in ``raw`` (a decoded file) and the format it was written in."""
+    where = f"{path}"
+    if not isinstance(raw, dict):
+        raise StateError(f"{where}: not a state file (expected a JSON object)")
+    if "format_version" not in raw:
+        raise StateError(f"{where}: missing format_version; is this a syncctl state file?")
+    try:
+        header = _Header.model_validate(raw)
+    except ValidationError as exc:
+        raise StateError(f"{where}: {first_error(exc)}; is this a syncctl state file?") from None
+    version = header.format_version
+    if version > STATE_FORMAT:
+        raise StateError(
+            f"{where}: state format {version} is newer than this syncctl understands "
+            f"({STATE_FORMAT})",
+            hint="upgrade syncctl",
+        )
+    if version not in _FORMATS:
+        raise StateError(f"{where}: unknown state format {version}; is this a syncctl state file?")
+    if header.environment != environment:
+        raise StateError(
+            f"{where}: state belongs to environment {header.environment!r}, not {environment!r}"
+        )
+    try:
+        model = _FORMATS[version].validate_python(raw)
+    except ValidationError as exc:
+        raise StateError(
+            f"{where}: {first_error(exc)}",
+            hint="restore it from git (state files are committed) or fix the entry by hand",
+        ) from None
+    if isinstance(model, _FormatOne):
+        return model.to_state(), version
+    return _from_format_two(model), version
+
+
 Lines = dict[str, tuple[object, str]]
+Cache = dict[tuple[str, str], Lines]
+"""Rendered lines by (kind, ``entries``|``pending``), kept between writes."""
 
 
 def _table(entries: Mapping[str, Entry] | Mapping[str, Pending], cache: Lines) -> str:
@@ -113,101 +272,98 @@ def _table(entries: Mapping[str, Entry] | Mapping[str, Pending], cache: Lines) -
         cached = cache.get(key)
         # Identity first: states share unchanged entries, and dataclass equality is slow.
         if cached is None or cached[0] is not entry:
-            line = f"    {json.dumps(key)}: {json.dumps(entry.to_dict(), ensure_ascii=False)}"
+            line = f"      {json.dumps(key)}: {json.dumps(entry.to_dict(), ensure_ascii=False)}"
             cache[key] = cached = (entry, line)
         rows.append(cached[1])
-    return "{\n" + ",\n".join(rows) + "\n  }"
+    return "{\n" + ",\n".join(rows) + "\n    }"
 
 
-def render(state: State, cache: tuple[Lines, Lines] | None = None) -> str:
-    """The state file's text: one line per job, so a git diff shows one line per change.
+def render(state: State, cache: Cache | None = None) -> str:
+    """The state file's text: one line per entry, so a git diff shows one line per change.
 
     Written by hand around the C JSON encoder (``json.dumps(..., indent=2)`` uses the slow
     pure-Python one), and each entry's line is kept in ``cache`` between writes: the file is
     rewritten after every operation, and only the changed lines need rendering again."""
-    jobs_cache, pending_cache = cache if cache is not None else ({}, {})
+    lines: Cache = cache if cache is not None else {}
+    sections = []
+    for kind in KINDS:
+        section = state.section(kind.name)
+        entries = _table(section.entries, lines.setdefault((kind.name, "entries"), {}))
+        pending = _table(section.pending, lines.setdefault((kind.name, "pending"), {}))
+        sections.append(
+            f'  "{kind.name}": {{\n    "entries": {entries},\n    "pending": {pending}\n  }}'
+        )
     return (
         "{\n"
         f'  "format_version": {STATE_FORMAT},\n'
         f'  "environment": {json.dumps(state.environment)},\n'
-        f'  "serial": {state.serial},\n'
-        f'  "jobs": {_table(state.jobs, jobs_cache)},\n'
-        f'  "pending": {_table(state.pending, pending_cache)}\n'
-        "}\n"
+        f'  "serial": {state.serial},\n' + ",\n".join(sections) + "\n}\n"
     )
 
 
-def _parse(raw: Any, path: Path, environment: str) -> State:
-    where = f"{path}"
-    if not isinstance(raw, dict):
-        raise StateError(f"{where}: not a state file (expected a JSON object)")
-    version = raw.get("format_version")
-    if not isinstance(version, int):
-        raise StateError(f"{where}: missing format_version; is this a syncctl state file?")
-    if version > STATE_FORMAT:
-        raise StateError(
-            f"{where}: state format {version} is newer than this syncctl understands "
-            f"({STATE_FORMAT})",
-            hint="upgrade syncctl",
-        )
-    if raw.get("environment") != environment:
-        raise StateError(
-            f"{where}: state belongs to environment {raw.get('environment')!r}, not {environment!r}"
-        )
-    try:
-        jobs = {
-            str(k): Entry(str(v["id"]), str(v["hash"]), bool(v.get("protected", False)))
-            for k, v in dict(raw.get("jobs", {})).items()
-        }
-        pending = {
-            str(k): Pending(str(v["label"]), str(v["integration"]), str(v["hash"]))
-            for k, v in dict(raw.get("pending", {})).items()
-        }
-        serial = int(raw.get("serial", 0))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise StateError(
-            f"{where}: corrupt state entry ({exc.__class__.__name__}: {exc})"
-        ) from None
-    return State(environment, serial, jobs, pending)
+def backup_name(path: Path, version: int, serial: int) -> str:
+    """``production.format-1.serial-7.json``: the copy of a state file kept by a migration."""
+    return f"{path.stem}.format-{version}.serial-{serial}{path.suffix}"
 
 
 class StateStore:
-    """Reads and atomically writes one environment's state file; thread-safe."""
+    """Reads and atomically writes one environment's state file; thread-safe.
 
-    def __init__(self, path: Path, environment: str) -> None:
+    ``backups`` is the folder that keeps a state file of an earlier format when it is first
+    rewritten (default: ``.syncctl/backups`` beside the state file; ``for_environment`` gives
+    the project's ``.syncctl/backups``)."""
+
+    def __init__(self, path: Path, environment: str, *, backups: Path | None = None) -> None:
         self.path = path
         self.environment = environment
+        self.backups = backups if backups is not None else path.parent / BACKUP_DIR
         self._changed = threading.Condition()
         self._state: State | None = None
         self._version = 0  # in-memory changes made so far
         self._written = 0  # of which are on disk
         self._writing = False
-        self._lines: tuple[Lines, Lines] = ({}, {})
+        self._lines: Cache = {}
+        self._old: tuple[int, int, bytes] | None = None  # format, serial, text of an old file
+
+    @classmethod
+    def for_environment(cls, root: Path, state_path: Path, environment: str) -> StateStore:
+        """The store of one environment of the project at ``root`` (backups in its
+        ``.syncctl/backups``)."""
+        return cls(state_path, environment, backups=root / BACKUP_DIR)
 
     def load(self) -> State:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            data = self.path.read_bytes()
         except FileNotFoundError:
-            state = State(self.environment)
+            state, version, data = State(self.environment), STATE_FORMAT, b""
         except OSError as exc:
             raise StateError(f"{self.path}: cannot read state: {exc.strerror}") from None
         else:
             try:
-                raw = json.loads(text)
-            except json.JSONDecodeError as exc:
+                raw = json.loads(data)
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                position = (
+                    f":{exc.lineno}:{exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+                )
+                reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
                 raise StateError(
-                    f"{self.path}:{exc.lineno}:{exc.colno}: state file is not valid JSON "
-                    f"({exc.msg})",
+                    f"{self.path}{position}: state file is not valid JSON ({reason})",
                     hint="restore it from git (state files are committed) or remove it and "
                     "re-adopt the jobs",
                 ) from None
-            state = _parse(raw, self.path, self.environment)
+            state, version = _parse(raw, self.path, self.environment)
+        self._old = (version, state.serial, data) if version < STATE_FORMAT else None
         self._state = state
         return state
 
     @property
     def state(self) -> State:
         return self._state if self._state is not None else self.load()
+
+    @property
+    def read_format(self) -> int:
+        """The format of the file as last read (``STATE_FORMAT`` once it is rewritten)."""
+        return self._old[0] if self._old is not None else STATE_FORMAT
 
     def update(self, change: Callable[[State], State]) -> State:
         """Apply ``change(state) -> state``; return once a file holding it is written.
@@ -239,16 +395,17 @@ class StateStore:
 
     def _write(self, state: State) -> None:
         """Write a temporary file beside the state, then rename it over (atomic). Only one
-        thread writes at a time (``update``), and one process (``locked``)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        try:
-            tmp.write_text(render(state, self._lines), encoding="utf-8")
-            tmp.replace(self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
+        thread writes at a time (``update``), and one process (``locked``). The first write
+        over a file of an earlier format keeps that file under ``backups`` first."""
+        if self._old is not None:
+            self._keep_old(*self._old)
+            self._old = None
+        _atomic_write(self.path, render(state, self._lines).encode())
+
+    def _keep_old(self, version: int, serial: int, data: bytes) -> None:
+        target = self.backups / backup_name(self.path, version, serial)
+        if not target.exists():  # a copy of these very bytes is kept already
+            _atomic_write(target, data)
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[StateStore]:
@@ -273,3 +430,16 @@ class StateStore:
                 yield self
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise

@@ -28,9 +28,9 @@ def test_round_trip_and_serial(tmp_path: Path) -> None:
     assert again.pending == {}
     assert again.jobs == {"z/a": Entry("1", "h1", True), "z/b": Entry("2", "h2")}
     raw = json.loads((tmp_path / "s" / "local.json").read_text())
-    assert raw["format_version"] == 1
+    assert raw["format_version"] == 2
     assert raw["environment"] == "local"
-    assert list(raw["jobs"]) == ["z/a", "z/b"]
+    assert list(raw["sync_job"]["entries"]) == ["z/a", "z/b"]
 
 
 def test_write_leaves_no_temporary_files(tmp_path: Path) -> None:
@@ -58,7 +58,10 @@ def test_moved_and_without(tmp_path: Path) -> None:
         ('{"jobs": {}}', "missing format_version"),
         ('{"format_version": 99, "environment": "local"}', "newer than this syncctl"),
         ('{"format_version": 1, "environment": "prod"}', "belongs to environment 'prod'"),
-        ('{"format_version": 1, "environment": "local", "jobs": {"a": {}}}', "corrupt state"),
+        (
+            '{"format_version": 1, "environment": "local", "jobs": {"a": {}}}',
+            r"jobs\.a\.id: missing",
+        ),
     ],
 )
 def test_bad_state_files_are_clear_errors(tmp_path: Path, text: str, message: str) -> None:
@@ -121,7 +124,7 @@ def test_rendered_file_is_the_state_as_json_one_line_per_job(tmp_path: Path) -> 
     )
     text = render(state)
     assert json.loads(text) == state.to_dict()
-    assert '    "z/a": {"id": "1", "hash": "h1", "protected": true},' in text.splitlines()
+    assert '      "z/a": {"id": "1", "hash": "h1", "protected": true},' in text.splitlines()
     assert json.loads(render(State("local"))) == State("local").to_dict()
 
 
