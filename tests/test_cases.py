@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from syncctl.config import Config, default_config, load_config
-from syncctl.validate import validate_paths
+from syncctl.validate import default_paths, validate_paths
 
 CASES = Path(__file__).parent / "cases"
 
@@ -32,7 +32,7 @@ def _config(case: Path) -> Config:
 
 def _findings(case: Path) -> list[dict[str, object]]:
     config = _config(case)
-    report = validate_paths([config.jobs_dir], config)
+    report = validate_paths(default_paths(config), config)
     return [
         {"file": f.file, "line": f.line, "column": f.column, "rule": f.rule, "message": f.message}
         for f in report.findings

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from syncctl.errors import UsageError, WorkerDiedError
+from syncctl.kinds import KINDS
 from syncctl.loader import Document
 from syncctl.rules import JobFile
 
@@ -171,9 +172,11 @@ def _run_child(
 
 # What a child sends: an 8-byte length, then a pickled head (an error, or the findings and the
 # jobs that are not plain: a loader finding, or a node tree kept), then the plain jobs as
-# ``marshal`` data, (rel, layout, file, data, text) each (None where the head has the job).
+# ``marshal`` data, (rel, layout, file, data, text, kind name) each (None where the head has the
+# job).
 # marshal writes the JSON-like data some four times faster than pickle.
-_Plain = tuple[str, tuple[str, ...] | None, str, Any, str | None]
+_Plain = tuple[str, tuple[str, ...] | None, str, Any, str | None, str]
+_KINDS = {kind.name: kind for kind in KINDS}
 _HEAD = 8
 
 
@@ -183,19 +186,19 @@ def encode(findings: list[Finding], jobs: list[JobFile]) -> bytes:
     import pickle
 
     plain: list[_Plain | None] = []
-    odd: dict[int, tuple[str, tuple[str, ...] | None, Document]] = {}
+    odd: dict[int, tuple[str, tuple[str, ...] | None, Document, str]] = {}
     for index, job in enumerate(jobs):
         doc = job.doc
         if doc.root is None and not doc.findings:
-            plain.append((job.rel, job.layout, doc.file, doc.data, doc.text))
+            plain.append((job.rel, job.layout, doc.file, doc.data, doc.text, job.kind.name))
         else:
             plain.append(None)
-            odd[index] = (job.rel, job.layout, doc)
+            odd[index] = (job.rel, job.layout, doc, job.kind.name)
     try:
         body = marshal.dumps(plain)
     except ValueError:  # data marshal cannot write: send every job in the head
         body = marshal.dumps([None] * len(jobs))
-        odd = {i: (job.rel, job.layout, job.doc) for i, job in enumerate(jobs)}
+        odd = {i: (job.rel, job.layout, job.doc, job.kind.name) for i, job in enumerate(jobs)}
     head = pickle.dumps((None, findings, odd), pickle.HIGHEST_PROTOCOL)
     return len(head).to_bytes(_HEAD, "big") + head + body
 
@@ -229,11 +232,11 @@ def decode(payload: bytes, pid: int, paths: Sequence[Path]) -> tuple[list[Findin
     jobs = []
     for index, (path, item) in enumerate(zip(paths, plain, strict=True)):
         if item is None:
-            rel, layout, doc = odd[index]
+            rel, layout, doc, kind = odd[index]
         else:
-            rel, layout, file, data, text = item
+            rel, layout, file, data, text, kind = item
             doc = Document(file, data, None, (), text)
-        jobs.append(JobFile(path, rel, doc, layout))
+        jobs.append(JobFile(path, rel, doc, layout, _KINDS[kind]))
     return findings, jobs
 
 

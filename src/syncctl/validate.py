@@ -1,7 +1,9 @@
-"""``validate``: load every job file and run every rule over it.
+"""``validate``: load every job and workflow file and run every rule over it.
 
 One broken file never hides the others: each file is loaded on its own and every rule runs
-over every file whose data is a mapping. Cross-file rules run once over all files. A large tree
+over every file whose data is a mapping. A file's kind is its folder: a file under the
+workflows folder is a workflow file, any other a job file; each file rule runs on the kinds it
+names (``RuleInfo.kinds``). Cross-file rules run once over all files, split by kind. A large tree
 is spread over a pool of forked processes (``syncctl.pool``); the report is the same either way.
 """
 
@@ -17,9 +19,10 @@ from pathlib import Path
 from syncctl.config import Config
 from syncctl.errors import UsageError
 from syncctl.findings import Finding, Report
+from syncctl.kinds import KINDS, SYNC_JOB, WORKFLOW, Kind
 from syncctl.loader import Document, load_file
 from syncctl.pool import check_in_pool, pool_size
-from syncctl.rules import FileContext, JobFile, ProjectContext, all_rules
+from syncctl.rules import FileCheck, FileContext, JobFile, ProjectContext, all_rules
 
 JOB_SUFFIX = ".yaml"
 _IGNORED_NAMES = frozenset({".gitkeep", ".gitignore", "README.md", "README"})
@@ -30,6 +33,15 @@ def _relative(path: str, folder: str) -> str | None:
     if path.startswith(folder) and path[len(folder) : len(folder) + 1] == os.sep:
         return path[len(folder) + 1 :]
     return None
+
+
+def default_paths(config: Config) -> list[Path]:
+    """What ``validate`` checks when given no path: the jobs folder, and the workflows folder
+    when there is one."""
+    folders = [config.jobs_dir]
+    if config.workflows_dir.is_dir():
+        folders.append(config.workflows_dir)
+    return folders
 
 
 def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
@@ -63,8 +75,10 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 
 def iter_jobs(files: Iterable[Path], config: Config) -> Iterator[JobFile]:
-    """Load each file with the shared loader (what is validated is what is applied)."""
+    """Load each file with the shared loader (what is validated is what is applied); a file
+    under the workflows folder is a workflow file, any other a job file."""
     root, jobs_dir = str(config.root.resolve()), str(config.jobs_dir.resolve())
+    workflows_dir = str(config.workflows_dir.resolve())
     folders: dict[str, str] = {}  # folder as given -> absolute and normalised (no syscall)
     for path in files:
         given = os.fspath(path)
@@ -78,13 +92,16 @@ def iter_jobs(files: Iterable[Path], config: Config) -> Iterator[JobFile]:
             rel = path.as_posix()
         else:
             rel = inside_root if os.sep == "/" else inside_root.replace(os.sep, "/")
-        in_jobs = _relative(absolute, jobs_dir)
-        layout = tuple(in_jobs.split(os.sep)) if in_jobs is not None else None  # noqa: PTH206
+        inside = _relative(absolute, workflows_dir)
+        kind: Kind = SYNC_JOB if inside is None else WORKFLOW
+        if inside is None:
+            inside = _relative(absolute, jobs_dir)
+        layout = tuple(inside.split(os.sep)) if inside is not None else None  # noqa: PTH206
         # Only ``.yaml`` files are read (``Path.suffix``: a bare ``.yaml`` has none); anything
         # else is left to SJ005 (file layout).
         is_yaml = name.endswith(JOB_SUFFIX) and len(name) > len(JOB_SUFFIX)
         doc = load_file(path, rel) if is_yaml else Document(rel, None, None, ())
-        yield JobFile(path, rel, doc, layout)
+        yield JobFile(path, rel, doc, layout, kind)
 
 
 def load_jobs(files: Iterable[Path], config: Config) -> list[JobFile]:
@@ -97,20 +114,31 @@ def check_files(jobs: Iterable[JobFile], config: Config) -> tuple[list[Finding],
     Each job is kept without its node tree once its file rules have run (see
     ``Document.without_tree``): 10,000 trees took some 350 MB, and the allocator's time
     with them."""
-    file_checks = all_rules().file_checks
+    checks = _file_checks_by_kind()
     findings: list[Finding] = []
     kept: list[JobFile] = []
     for job in jobs:
         ctx = FileContext(job, config)
-        for _info, check in file_checks:
+        for check in checks[job.kind.name]:
             findings.extend(check(ctx))
-        kept.append(JobFile(job.path, job.rel, job.doc.without_tree(), job.layout))
+        kept.append(JobFile(job.path, job.rel, job.doc.without_tree(), job.layout, job.kind))
     return findings, kept
 
 
+def _file_checks_by_kind() -> dict[str, list[FileCheck]]:
+    """Each kind's file checks, in registry order (a rule runs on the kinds it names)."""
+    file_checks = all_rules().file_checks
+    return {
+        kind.name: [check for info, check in file_checks if kind.name in info.kinds]
+        for kind in KINDS
+    }
+
+
 def check_project(jobs: Sequence[JobFile], config: Config) -> list[Finding]:
-    """Run the cross-file rules once over every job."""
-    project = ProjectContext(jobs, config)
+    """Run the cross-file rules once over every file, given to them split by kind."""
+    workflows = [job for job in jobs if job.kind is WORKFLOW]
+    only_jobs = [job for job in jobs if job.kind is not WORKFLOW] if workflows else jobs
+    project = ProjectContext(only_jobs, config, workflows)
     return [f for _info, check in all_rules().project_checks for f in check(project)]
 
 

@@ -20,10 +20,11 @@ import pytest
 from syncctl import pool
 from syncctl.config import Config, load_config
 from syncctl.errors import SyncctlError, UsageError, WorkerDiedError
-from syncctl.findings import Finding
+from syncctl.findings import Finding, Severity
 from syncctl.loader import Document, load_text
 from syncctl.reconcile.desired import load_desired
-from syncctl.rules import FileContext, JobFile, registry
+from syncctl.rules import FileContext, JobFile, RuleInfo, registry
+from syncctl.rules.base import EVERY_KIND
 from syncctl.validate import validate_tree
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,7 +149,8 @@ def _rule_in_children(monkeypatch: pytest.MonkeyPatch, act: object) -> None:
             act()  # type: ignore[operator]
         return []
 
-    monkeypatch.setattr(registry, "file_checks", [*registry.file_checks, (None, check)])
+    info = RuleInfo("SJ999", Severity.ERROR, "a test rule", EVERY_KIND)
+    monkeypatch.setattr(registry, "file_checks", [*registry.file_checks, (info, check)])
 
 
 def test_a_worker_that_dies_is_a_clear_error(

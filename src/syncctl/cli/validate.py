@@ -1,4 +1,4 @@
-"""``syncctl validate``: check job files; exit 0 clean, 1 failing findings, 2 usage."""
+"""``syncctl validate``: check job and workflow files; exit 0 clean, 1 failing findings, 2 usage."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from syncctl.cli.main import Globals, format_option
 from syncctl.config import load_config
 from syncctl.errors import EXIT_FAILURE, EXIT_OK
 from syncctl.render import renderer
-from syncctl.validate import validate_paths
+from syncctl.validate import default_paths, validate_paths
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ def validate(
     output: Path | None,
     workers: int | None,
 ) -> None:
-    """Validate job files (default: the configured jobs folder).
+    """Validate job and workflow files (default: the jobs and workflows folders).
 
     Every file is checked in one run (a large tree is spread over a pool of processes; the
     findings and their order are the same either way); one broken file never hides the others.
@@ -65,7 +65,7 @@ def validate(
     options = ValidateOptions(paths, fmt, strict, output, workers)
     config = load_config(globals_.config)
     report = validate_paths(
-        list(options.paths) or [config.jobs_dir], config, workers=options.workers
+        list(options.paths) or default_paths(config), config, workers=options.workers
     )
     text = renderer("findings", options.fmt)(report, color=globals_.color and output is None)
     if options.output is not None:

@@ -9,34 +9,49 @@ from typing import Any
 
 from syncctl.config import Config
 from syncctl.findings import Finding, JsonPath, Severity, format_path
+from syncctl.kinds import SYNC_JOB, WORKFLOW, Kind
 from syncctl.loader import Document
 from syncctl.rules._scalar_offsets import place_in_document
 
 MULTI_FOLDER = "_multi"
 """The reserved folder of runtime 4 jobs that span integrations (``integration_name: ""``)."""
 
+JOBS: frozenset[str] = frozenset({SYNC_JOB.name})
+"""The kinds of a rule about job files (the default)."""
+WORKFLOWS: frozenset[str] = frozenset({WORKFLOW.name})
+"""The kinds of a rule about workflow files."""
+EVERY_KIND: frozenset[str] = JOBS | WORKFLOWS
+"""The kinds of a rule about any file (the loader's rules, the schema, JSONata syntax)."""
+
 
 @dataclass(frozen=True, slots=True)
 class RuleInfo:
+    """A rule's id, severity and one-line summary, and the kinds of file its file check reads
+    (by :attr:`Kind.name`; a project check sees the files of every kind, split by kind)."""
+
     id: str
     severity: Severity
     summary: str
+    kinds: frozenset[str] = JOBS
 
 
 @dataclass(frozen=True, slots=True)
 class JobFile:
-    """One file under validation.
+    """One file under validation: a job file, or a file of another kind (``kind``).
 
     ``rel`` is the display path (POSIX, relative to the project root when inside it, and equal
-    to ``doc.file``). ``layout`` is the path relative to the jobs folder as parts, or ``None``
-    when the file is outside it. ``integration``/``name``/``key`` are set only when the layout is
-    exactly ``<integration>/<name>.yaml`` (SJ005 judges whether those names are valid).
+    to ``doc.file``). ``layout`` is the path relative to the kind's folder (jobs or workflows)
+    as parts, or ``None`` when the file is outside it. For a job, ``integration``/``name``/``key``
+    are set only when the layout is exactly ``<integration>/<name>.yaml`` (SJ005 judges whether
+    those names are valid); for a workflow, ``name``/``key`` (``workflow:<name>``) only when it is
+    exactly ``<name>.yaml`` (SJ906 judges the name). The name is kept as written.
     """
 
     path: Path
     rel: str
     doc: Document
     layout: tuple[str, ...] | None
+    kind: Kind = SYNC_JOB
 
     @property
     def data(self) -> dict[str, Any] | None:
@@ -45,17 +60,23 @@ class JobFile:
 
     @property
     def integration(self) -> str | None:
+        if self.kind is not SYNC_JOB:
+            return None
         return self.layout[0] if self.layout and len(self.layout) == 2 else None
 
     @property
     def name(self) -> str | None:
-        if self.layout and len(self.layout) == 2 and self.layout[1].endswith(".yaml"):
-            return self.layout[1].removesuffix(".yaml")
+        parts = 2 if self.kind is SYNC_JOB else 1
+        if self.layout and len(self.layout) == parts and self.layout[-1].endswith(".yaml"):
+            return self.layout[-1].removesuffix(".yaml") or None
         return None
 
     @property
     def key(self) -> str | None:
-        integration, name = self.integration, self.name
+        name = self.name
+        if self.kind is not SYNC_JOB:
+            return f"{self.kind.key_prefix}{name}" if name else None
+        integration = self.integration
         return f"{integration}/{name}" if integration and name else None
 
 
@@ -104,8 +125,11 @@ class FileContext:
 
 @dataclass(frozen=True, slots=True)
 class ProjectContext:
+    """Every file under validation, by kind: ``jobs`` (job files only) and ``workflows``."""
+
     jobs: Sequence[JobFile]
     config: Config
+    workflows: Sequence[JobFile] = ()
 
     def finding(
         self,

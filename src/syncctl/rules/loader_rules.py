@@ -2,8 +2,9 @@
 
 The loader (``syncctl.loader``) must detect these while composing YAML: they are about text
 that never reaches the data (a syntax error, a key given twice, an unquoted placeholder, a
-YAML 1.1 boolean). Each is registered here so it can be listed, documented and selected like
-every other rule; its check hands on the loader's findings of that id.
+YAML 1.1 boolean), in a file of any kind. Each is registered here so it can be listed,
+documented and selected like every other rule; its check hands on the loader's findings of that
+id.
 """
 
 from __future__ import annotations
@@ -11,18 +12,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from syncctl.findings import Finding, Severity
-from syncctl.rules.base import FileCheck, FileContext, RuleInfo, file_rule
+from syncctl.rules.base import EVERY_KIND, FileCheck, FileContext, RuleInfo, file_rule
 
 SJ001 = RuleInfo(
     "SJ001",
     Severity.ERROR,
     "YAML syntax error (also unreadable, oversized or non-UTF-8 input, custom tags, "
     "non-string keys, alias bombs)",
+    EVERY_KIND,
 )
-SJ002 = RuleInfo("SJ002", Severity.ERROR, "duplicate mapping key")
-SJ003 = RuleInfo("SJ003", Severity.ERROR, "unquoted placeholder parsed as a mapping")
+SJ002 = RuleInfo("SJ002", Severity.ERROR, "duplicate mapping key", EVERY_KIND)
+SJ003 = RuleInfo("SJ003", Severity.ERROR, "unquoted placeholder parsed as a mapping", EVERY_KIND)
 SJ004 = RuleInfo(
-    "SJ004", Severity.WARNING, "YAML 1.1 boolean-looking scalar (yes, no, on, off, y, n)"
+    "SJ004",
+    Severity.WARNING,
+    "YAML 1.1 boolean-looking scalar (yes, no, on, off, y, n)",
+    EVERY_KIND,
 )
 
 

@@ -1,4 +1,4 @@
-"""SJ010: the file does not match the JSON Schema of a job file.
+"""SJ010: the file does not match the JSON Schema of its kind (a job file, a workflow file).
 
 A clean file costs one pass of the compiled fast check (``syncctl.schema.is_surely_valid``);
 only a file that fails it is run through jsonschema for precise errors. Each error is placed
@@ -8,7 +8,9 @@ a misspelt key is reported as unknown ("did you mean …?"), not also as a missi
 and a mistake that a dedicated rule reports (entries of the other runtime's shape, a request
 without ``integrated_account_id``, a destination with nothing to persist) is left to that rule
 (``_schema_precedence``). A runtime 4 node whose ``type`` is unknown gets one finding, at the
-type: the schema picks the node's shape by its type, so no other field is judged.
+type: the schema picks the node's shape by its type, so no other field is judged. A workflow
+step's config that names both or neither of ``sync_job`` and ``sync_job_id`` gets one finding
+saying so.
 """
 
 from __future__ import annotations
@@ -18,14 +20,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from syncctl.findings import Finding, JsonPath, Severity, format_path
+from syncctl.kinds import SYNC_JOB
 from syncctl.rules._schema_precedence import deferred_keys, defers_error
-from syncctl.rules.base import FileContext, RuleInfo, file_rule
+from syncctl.rules.base import EVERY_KIND, FileContext, RuleInfo, file_rule
 from syncctl.schema import is_surely_valid, validator
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-RULE = RuleInfo("SJ010", Severity.ERROR, "JSON Schema violation")
+RULE = RuleInfo("SJ010", Severity.ERROR, "JSON Schema violation", EVERY_KIND)
+
+_START_FROM = {
+    SYNC_JOB.name: "start from: label, default_runtime_version and a resources list",
+    "workflow": "start from: trigger_name and a config with a steps list",
+}
 
 _TYPE_NAMES = {
     "object": "a mapping",
@@ -45,7 +53,7 @@ def check_schema(ctx: FileContext) -> Iterable[Finding]:
         return ()  # not read at all: SJ005 says "job files end in .yaml"
     data = job.doc.data
     if isinstance(data, dict):
-        if is_surely_valid(data):
+        if is_surely_valid(data, job.kind):
             return ()
         return _findings(ctx, data)
     if data is None and job.doc.findings:
@@ -59,18 +67,24 @@ def check_schema(ctx: FileContext) -> Iterable[Finding]:
             1,
             RULE.id,
             RULE.severity,
-            f"a job file must be a mapping (this one is {shown})",
+            f"a {_noun(ctx)} must be a mapping (this one is {shown})",
             "$",
-            "start from: label, default_runtime_version and a resources list",
+            _START_FROM.get(job.kind.name),
         ),
     )
 
 
+def _noun(ctx: FileContext) -> str:
+    """``job file``, ``workflow file``: what the file is, in words."""
+    return f"{ctx.job.kind.name.replace('_', ' ').removeprefix('sync ')} file"
+
+
 def _findings(ctx: FileContext, data: dict[str, Any]) -> list[Finding]:
+    jobs = ctx.job.kind is SYNC_JOB  # the dedicated rules SJ010 defers to are about jobs
     errors = [
         leaf
-        for leaf in map(_leaf, validator().iter_errors(data))
-        if not defers_error(ctx.doc, tuple(leaf.absolute_path), leaf.instance)
+        for leaf in map(_leaf, validator(ctx.job.kind).iter_errors(data))
+        if not (jobs and defers_error(ctx.doc, tuple(leaf.absolute_path), leaf.instance))
     ]
     typos: dict[JsonPath, set[str]] = {}
     out: list[Finding] = []
@@ -86,10 +100,11 @@ def _findings(ctx: FileContext, data: dict[str, Any]) -> list[Finding]:
 
 
 def _leaf(error: ValidationError) -> ValidationError:
-    """For anyOf/oneOf, the most relevant branch error (jsonschema's ``best_match``)."""
+    """For anyOf/oneOf, the most relevant branch error (jsonschema's ``best_match``); a
+    choice between required keys is kept whole (``_choice`` names the keys)."""
     from jsonschema.exceptions import best_match
 
-    while error.context:
+    while error.context and _choice(error) is None:
         best = best_match(error.context)
         if best is None:  # pragma: no cover - context is never empty here
             break
@@ -132,13 +147,15 @@ def _missing_keys(
     if not isinstance(error.instance, dict):  # pragma: no cover - jsonschema checks objects only
         return
     required: list[str] = list(error.validator_value)  # type: ignore[arg-type]
-    skip = typos.get(path, set()) | deferred_keys(ctx.doc, path)
+    skip = typos.get(path, set())
+    if ctx.job.kind is SYNC_JOB:
+        skip |= deferred_keys(ctx.doc, path)
     missing = [k for k in required if k not in error.instance and k not in skip]
     if not missing:
         return
     names = ", ".join(repr(k) for k in missing)
     plural = "s" if len(missing) > 1 else ""
-    where = _where(path) if path else "the job file"
+    where = _where(path) if path else f"the {_noun(ctx)}"
     message = f"{where} is missing the required key{plural} {names}"
     hint = _renames(missing, required, error) or "required keys: " + ", ".join(required)
     if not path:
@@ -183,6 +200,18 @@ def _describe(error: ValidationError, path: JsonPath) -> tuple[str, str | None]:
         names = [arg] if isinstance(arg, str) else arg
         allowed = " or ".join(_TYPE_NAMES.get(t, t) for t in names)
         return f"{where} must be {allowed}, not {_shown(value)}", None
+    if keyword == "const":
+        near = difflib.get_close_matches(str(value), [str(arg)], n=1)
+        fix = f"did you mean {arg!r}?" if near else f"set it to {arg}"
+        return f"{where} is {_shown(value)}; allowed: {arg}", fix
+    choice = _choice(error)
+    if choice is not None:
+        given = [k for k in choice if isinstance(value, dict) and k in value]
+        either = " or ".join(repr(k) for k in choice)
+        if len(given) > 1:
+            both = " and ".join(repr(k) for k in given)
+            return f"{where} sets both {both}; set only one", f"keep {either}, not both"
+        return f"{where} must set {either}", f"name the job with {choice[0]}"
     if keyword == "enum":
         choices = ", ".join(map(str, arg))
         close = difflib.get_close_matches(str(value), [str(a) for a in arg], n=1)
@@ -199,6 +228,21 @@ def _describe(error: ValidationError, path: JsonPath) -> tuple[str, str | None]:
     if keyword == "uniqueItems":
         return f"{where} lists the same value twice", "remove the repeated entry"
     return f"{where}: {error.message}", None
+
+
+def _choice(error: ValidationError) -> tuple[str, ...] | None:
+    """The keys of a ``oneOf`` whose branches each require one key (exactly one of them must
+    be set), or ``None`` for any other error."""
+    branches = error.validator_value if error.validator == "oneOf" else None
+    if not isinstance(branches, list):
+        return None
+    keys: list[str] = []
+    for branch in branches:
+        required = branch.get("required") if isinstance(branch, dict) else None
+        if set(branch) != {"required"} or not isinstance(required, list) or len(required) != 1:
+            return None
+        keys.append(required[0])
+    return tuple(keys)
 
 
 def _shown(value: Any) -> str:

@@ -6,10 +6,13 @@ import difflib
 from collections.abc import Iterable
 
 from syncctl.findings import Finding, Severity
-from syncctl.rules.base import FileContext, RuleInfo, file_rule
+from syncctl.rules.base import EVERY_KIND, FileContext, RuleInfo, file_rule
 
 RULE = RuleInfo(
-    "SJ701", Severity.ERROR, "environments names an environment the configuration does not define"
+    "SJ701",
+    Severity.ERROR,
+    "environments names an environment the configuration does not define",
+    EVERY_KIND,
 )
 
 

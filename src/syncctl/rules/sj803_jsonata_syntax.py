@@ -1,7 +1,8 @@
 """SJ803: a JSONata expression that does not parse.
 
 Every JSONata string of the file (``args_validation``; in runtime 4 also ``run_if``,
-``config.expression``, ``config.value_expression`` and string ``query``/``body``) is parsed as
+``config.expression``, ``config.value_expression`` and string ``query``/``body``; in a workflow
+file ``config.run_if`` and each step's ``run_if`` and string ``config``) is parsed as
 the reference implementation parses it (``syncctl.jsonata``). The finding carries the parser's
 code and message and sits at the offending character in the file, whatever the scalar's style.
 """
@@ -12,13 +13,16 @@ from collections.abc import Iterator
 
 from syncctl.findings import Finding, Severity
 from syncctl.jsonata import JsonataError, syntax_error
+from syncctl.kinds import SYNC_JOB
 from syncctl.rules._runtime import jsonata_sites
-from syncctl.rules.base import FileContext, RuleInfo, file_rule
+from syncctl.rules._workflow import workflow_jsonata_sites
+from syncctl.rules.base import EVERY_KIND, FileContext, RuleInfo, file_rule
 
 RULE = RuleInfo(
     "SJ803",
     Severity.ERROR,
     "JSONata syntax error (message and position from the parser, placed in the file)",
+    EVERY_KIND,
 )
 
 _HINTS = {
@@ -39,7 +43,8 @@ def _hint(error: JsonataError) -> str | None:
 
 @file_rule(RULE)
 def check(ctx: FileContext) -> Iterator[Finding]:
-    for site in jsonata_sites(ctx.doc):
+    sites = jsonata_sites if ctx.job.kind is SYNC_JOB else workflow_jsonata_sites
+    for site in sites(ctx.doc):
         error = syntax_error(site.text)
         if error is None:
             continue
