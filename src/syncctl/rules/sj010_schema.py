@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from syncctl.findings import Finding, JsonPath, Severity, format_path
-from syncctl.kinds import SYNC_JOB
+from syncctl.kinds import SYNC_JOB, WORKFLOW
 from syncctl.rules._schema_precedence import deferred_keys, defers_error
 from syncctl.rules.base import EVERY_KIND, FileContext, RuleInfo, file_rule
 from syncctl.schema import is_surely_valid, validator
@@ -30,9 +30,11 @@ if TYPE_CHECKING:
 
 RULE = RuleInfo("SJ010", Severity.ERROR, "JSON Schema violation", EVERY_KIND)
 
+# Per kind: what its file is called, and what a file of it starts from.
+_FILE = {SYNC_JOB.name: "job file", WORKFLOW.name: "workflow file"}
 _START_FROM = {
     SYNC_JOB.name: "start from: label, default_runtime_version and a resources list",
-    "workflow": "start from: trigger_name and a config with a steps list",
+    WORKFLOW.name: "start from: trigger_name and a config with a steps list",
 }
 
 _TYPE_NAMES = {
@@ -67,16 +69,17 @@ def check_schema(ctx: FileContext) -> Iterable[Finding]:
             1,
             RULE.id,
             RULE.severity,
-            f"a {_noun(ctx)} must be a mapping (this one is {shown})",
+            f"a {_file(ctx)} must be a mapping (this one is {shown})",
             "$",
             _START_FROM.get(job.kind.name),
         ),
     )
 
 
-def _noun(ctx: FileContext) -> str:
-    """``job file``, ``workflow file``: what the file is, in words."""
-    return f"{ctx.job.kind.name.replace('_', ' ').removeprefix('sync ')} file"
+def _file(ctx: FileContext) -> str:
+    """What the file is called: ``job file``, ``workflow file`` (another kind: by its name)."""
+    name = ctx.job.kind.name
+    return _FILE.get(name, f"{name.replace('_', ' ')} file")
 
 
 def _findings(ctx: FileContext, data: dict[str, Any]) -> list[Finding]:
@@ -155,7 +158,7 @@ def _missing_keys(
         return
     names = ", ".join(repr(k) for k in missing)
     plural = "s" if len(missing) > 1 else ""
-    where = _where(path) if path else f"the {_noun(ctx)}"
+    where = _where(path) if path else f"the {_file(ctx)}"
     message = f"{where} is missing the required key{plural} {names}"
     hint = _renames(missing, required, error) or "required keys: " + ", ".join(required)
     if not path:
