@@ -1,8 +1,11 @@
-"""The sync-job API client.
+"""The sync-job and workflow API client.
 
 ::
 
-    api.py        SyncJobClient: list (lazy, all pages) / get / create / update / delete
+    api.py        SyncJobClient, and a Collection per kind (client.jobs, client.workflows):
+                  list (lazy, all pages) / get / create / update / delete
+    endpoints.py  each kind's path, error noun, answer shape and lost-create hint
+    models.py     LiveJob, LiveWorkflow: live objects validated where they enter, a page at a time
     retry.py      RetryPolicy, Retry-After parsing, which failures are retried for which method
     ratelimit.py  RateLimiter: a thread-safe token bucket shared by all threads, paused on 429
     failures.py   HTTP failures -> syncctl.errors, one line, token redacted
@@ -14,12 +17,16 @@ emulator.
 
 from __future__ import annotations
 
-from syncctl.client.api import JobDict, Page, SyncJobClient, Timeouts
+from syncctl.client.api import Collection, JobDict, Page, SyncJobClient, Timeouts
+from syncctl.client.models import LiveJob, LiveWorkflow
 from syncctl.client.ratelimit import RateLimiter
 from syncctl.client.retry import RetryPolicy
 
 __all__ = [
+    "Collection",
     "JobDict",
+    "LiveJob",
+    "LiveWorkflow",
     "Page",
     "RateLimiter",
     "RetryPolicy",

@@ -1,9 +1,13 @@
-"""``SyncJobClient``: the typed, thread-safe client of the sync-job API over httpx (sync API).
+"""``SyncJobClient``: the typed, thread-safe client of the sync-job and workflow APIs over httpx.
 
-Jobs are returned as ``LiveJob`` models (``syncctl.client.models``), validated here, where they
-enter: a listing one page at a time, with one ``TypeAdapter``. A job that does not fit (a listing
-entry without ``id``…) is one error line naming the endpoint and the key path. Fields the model
-does not type are kept as sent, so the client never drops a field it does not know.
+One client speaks to every kind's path through a ``Collection`` per kind: ``client.jobs``
+(``/sync-job``; ``client.list/get/create/update/delete`` are its calls) and ``client.workflows``
+(``/workflow``). They share one request machinery: retries, the rate limit, the request counter
+and the POST rule. Objects are returned as models (``LiveJob``, ``LiveWorkflow`` from
+``syncctl.client.models``), validated here, where they enter: a listing one page at a time, with
+one ``TypeAdapter``. An object that does not fit (a listing entry without ``id``…) is one error
+line naming the endpoint and the key path. Fields the model does not type are kept as sent, so
+the client never drops a field it does not know.
 
 One client may be shared by many threads: httpx's connection pool is thread-safe, the rate limiter
 and the request counter take locks, and no other state changes after construction. Retries,
@@ -20,12 +24,13 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic
 from urllib.parse import quote
 
 import httpx
 
 from syncctl import __version__
+from syncctl.client.endpoints import JOB_ENDPOINT, WORKFLOW_ENDPOINT, Endpoint
 from syncctl.client.failures import (
     Redactor,
     error_from_response,
@@ -34,7 +39,7 @@ from syncctl.client.failures import (
     outcome_unknown,
     transport_error,
 )
-from syncctl.client.models import LiveJob, LiveShapeError, parse_job, parse_page
+from syncctl.client.models import LiveJob, LiveShapeError, LiveWorkflow, T
 from syncctl.client.ratelimit import RateLimiter
 from syncctl.client.retry import (
     MAYBE_PROCESSED_STATUSES,
@@ -46,15 +51,15 @@ from syncctl.client.retry import (
     was_sent,
 )
 from syncctl.config import check_url
-from syncctl.errors import ApiError
+from syncctl.errors import OutcomeUnknownError
 
 JobDict = dict[str, Any]
-"""A request body (a job payload or the fields of a PATCH); answers are ``LiveJob``."""
+"""A request body (a payload or the fields of a PATCH); answers are models (``LiveJob``…)."""
 FilterValue = str | int | bool
 
 logger = logging.getLogger("syncctl.client")
 
-COLLECTION = "/sync-job"
+COLLECTION = JOB_ENDPOINT.path
 DEFAULT_PAGE_SIZE = 100
 """Pages as large as Truto's admin API allows (its documented maximum for lists is 100), so a
 listing takes as few requests as possible. ``page_size=None`` leaves it to the server."""
@@ -77,23 +82,24 @@ class Timeouts:
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
-    """One page of a listing: its jobs, the cursor of the next page, its 1-based number."""
+class Page(Generic[T]):
+    """One page of a listing: its objects, the cursor of the next page, its 1-based number."""
 
-    items: tuple[LiveJob, ...]
+    items: tuple[T, ...]
     next_cursor: str | None
     number: int
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "items": [job.body for job in self.items],
+            "items": [item.body for item in self.items],
             "next_cursor": self.next_cursor,
             "number": self.number,
         }
 
 
 class SyncJobClient:
-    """CRUD on ``/sync-job`` with retries, a shared rate limit, and errors from ``syncctl.errors``.
+    """CRUD on ``/sync-job`` and ``/workflow`` with retries, a shared rate limit, and errors from
+    ``syncctl.errors``.
 
     ``transport`` replaces the network (``httpx.MockTransport`` in tests, the emulator's
     ``EmbeddedTransport`` for ``embedded:`` URLs). ``sleep``/``clock``/``wall_clock``/``rng`` are
@@ -144,6 +150,10 @@ class SyncJobClient:
             },
             follow_redirects=False,
         )
+        self.jobs: Collection[LiveJob] = Collection(self, JOB_ENDPOINT)
+        """``/sync-job``; the client's own ``list``/``get``/… are these calls."""
+        self.workflows: Collection[LiveWorkflow] = Collection(self, WORKFLOW_ENDPOINT)
+        """``/workflow``: ``list(trigger_name=…)``, ``get``, ``create``, ``update``, ``delete``."""
 
     def __repr__(self) -> str:
         return f"SyncJobClient(base_url={self.base_url!r}, token=[REDACTED])"
@@ -170,84 +180,34 @@ class SyncJobClient:
         with self._count_lock:
             return self._request_count
 
-    # -- the API -------------------------------------------------------------------------------
+    # -- the sync-job API (``self.jobs``) -----------------------------------------------------
 
-    def list_pages(self, *, limit: int | None = None, **filters: FilterValue) -> Iterator[Page]:
-        """Every page of ``GET /sync-job``, fetched lazily (a page is requested when it is
-        consumed). A page that still fails after retries raises: a listing is whole or an error."""
-        params = {key: _query_value(value) for key, value in filters.items()}
-        limit = self.page_size if limit is None else limit
-        if limit is not None:
-            params["limit"] = str(limit)
-        cursor: str | None = None
-        seen: set[str] = set()
-        number = 0
-        while True:
-            query = dict(params) if cursor is None else {**params, "next_cursor": cursor}
-            response = self._send("GET", COLLECTION, params=query)
-            body = self._decode("GET", COLLECTION, response)
-            number += 1
-            try:
-                listed = parse_page(body)
-            except LiveShapeError as exc:
-                raise invalid_body(
-                    "GET",
-                    COLLECTION,
-                    f"page {number}: {exc}; expected {{result: [jobs with an id], "
-                    "next_cursor: string|null}",
-                    redact=self._redact,
-                    status=response.status_code,
-                ) from None
-            page = Page(tuple(listed.result), listed.next_cursor or None, number)
-            yield page
-            if not page.next_cursor:
-                return
-            if page.next_cursor in seen:
-                raise invalid_body(
-                    "GET",
-                    COLLECTION,
-                    f"next_cursor repeats on page {number}",
-                    redact=self._redact,
-                    status=response.status_code,
-                )
-            seen.add(page.next_cursor)
-            cursor = page.next_cursor
+    def list_pages(
+        self, *, limit: int | None = None, **filters: FilterValue
+    ) -> Iterator[Page[LiveJob]]:
+        """Every page of ``GET /sync-job``, lazily (see ``Collection.list_pages``)."""
+        return self.jobs.list_pages(limit=limit, **filters)
 
     def list(self, *, limit: int | None = None, **filters: FilterValue) -> Iterator[LiveJob]:
         """Every job matching ``filters`` (e.g. ``integration_name``), across all pages, lazily."""
-        for page in self.list_pages(limit=limit, **filters):
-            yield from page.items
+        return self.jobs.list(limit=limit, **filters)
 
     def get(self, job_id: str) -> LiveJob:
-        path = _item_path(job_id)
-        return self._object("GET", path, self._send("GET", path))
+        return self.jobs.get(job_id)
 
     def create(self, payload: Mapping[str, Any]) -> LiveJob:
         """POST a new job. Never retried once it may have reached the server: an unknown outcome
         raises ``OutcomeUnknownError`` and the caller looks the job up before trying again."""
-        return self._object("POST", COLLECTION, self._send("POST", COLLECTION, body=payload))
+        return self.jobs.create(payload)
 
     def update(self, job_id: str, fields: Mapping[str, Any]) -> LiveJob:
         """PATCH the given top-level fields (send complete values: that is what makes it safe
         to retry)."""
-        path = _item_path(job_id)
-        return self._object("PATCH", path, self._send("PATCH", path, body=fields))
+        return self.jobs.update(job_id, fields)
 
     def delete(self, job_id: str) -> dict[str, str]:
         """DELETE a job; ``{"id": …}``. A 404 on a retry after a lost response counts as done."""
-        path = _item_path(job_id)
-        response = self._send("DELETE", path)
-        if response.status_code == 404 or not response.content:
-            return {"id": job_id}
-        if not isinstance(self._decode("DELETE", path, response), dict):
-            raise invalid_body(
-                "DELETE",
-                path,
-                "expected an object",
-                redact=self._redact,
-                status=response.status_code,
-            )
-        return {"id": job_id}
+        return self.jobs.delete(job_id)
 
     # -- one request, with retries -------------------------------------------------------------
 
@@ -262,7 +222,10 @@ class SyncJobClient:
         *,
         params: Mapping[str, str] | None = None,
         body: Mapping[str, Any] | None = None,
+        lookup: str = JOB_ENDPOINT.lookup,
     ) -> httpx.Response:
+        """One request, retried as ``syncctl.client.retry`` decides; ``lookup`` is the hint of an
+        ``OutcomeUnknownError`` (how to find what a lost write may have created)."""
         policy = self.retry
         attempt = 0
         maybe_processed = False  # an earlier attempt may have reached the server and acted
@@ -281,7 +244,7 @@ class SyncJobClient:
                 reason = f"{type(exc).__name__}: {one_line(str(exc))}"
                 if verdict is Verdict.UNKNOWN:
                     logger.warning("%s %s: %s; outcome unknown", method, path, self._redact(reason))
-                    raise outcome_unknown(method, path, reason, redact=self._redact) from None
+                    raise self._unknown(method, path, reason, lookup) from None
                 if verdict is Verdict.FAIL or attempt >= policy.max_attempts:
                     raise transport_error(
                         method, path, exc, redact=self._redact, attempts=attempt
@@ -307,9 +270,7 @@ class SyncJobClient:
             verdict = classify_status(method, status)
             if verdict is Verdict.UNKNOWN:
                 logger.warning("%s %s: %d; outcome unknown", method, path, status)
-                raise outcome_unknown(
-                    method, path, f"server answered {status}", redact=self._redact, status=status
-                )
+                raise self._unknown(method, path, f"server answered {status}", lookup, status)
             if verdict is Verdict.FAIL or attempt >= policy.max_attempts:
                 raise error_from_response(
                     method,
@@ -343,53 +304,146 @@ class SyncJobClient:
 
     # -- bodies --------------------------------------------------------------------------------
 
-    def _decode(self, method: str, path: str, response: httpx.Response) -> Any:
+    def _unknown(
+        self, method: str, path: str, cause: str, lookup: str, status: int = 0
+    ) -> OutcomeUnknownError:
+        """An ``OutcomeUnknownError`` whose hint says how to find what may have been written."""
+        error = outcome_unknown(method, path, cause, redact=self._redact, status=status)
+        error.hint = lookup
+        return error
+
+    def _decode(
+        self, method: str, path: str, response: httpx.Response, lookup: str = JOB_ENDPOINT.lookup
+    ) -> Any:
         try:
             return json.loads(response.content)
         except (ValueError, UnicodeDecodeError) as exc:
             if method == "POST":
-                raise outcome_unknown(
-                    method,
-                    path,
-                    f"{response.status_code} with an unreadable body",
-                    redact=self._redact,
-                    status=response.status_code,
-                ) from None
+                cause = f"{response.status_code} with an unreadable body"
+                raise self._unknown(method, path, cause, lookup, response.status_code) from None
             raise invalid_body(
                 method, path, f"not JSON: {exc}", redact=self._redact, status=response.status_code
             ) from None
 
-    def _object(self, method: str, path: str, response: httpx.Response) -> LiveJob:
-        """The job in a response body; a body that is not one is an error naming the key path
-        (after a POST: an unknown outcome, since the job may have been created)."""
-        body = self._decode(method, path, response)
-        try:
-            return parse_job(body)
-        except LiveShapeError as exc:
-            why = f"{exc}; expected a job object"
-        error: ApiError
-        if method == "POST":
-            error = outcome_unknown(
-                method,
+
+class Collection(Generic[T]):
+    """CRUD on one kind's collection (``endpoint.path``) through its client's requests.
+
+    Answers are validated by ``endpoint.shape``; listings are lazy and whole (a page that still
+    fails after retries raises), with the client's ``page_size`` as ``limit``.
+    """
+
+    def __init__(self, client: SyncJobClient, endpoint: Endpoint[T]) -> None:
+        self._client = client
+        self.endpoint = endpoint
+
+    def __repr__(self) -> str:
+        return f"Collection({self.endpoint.path!r})"
+
+    def list_pages(self, *, limit: int | None = None, **filters: FilterValue) -> Iterator[Page[T]]:
+        """Every page of ``GET <path>``, fetched lazily (a page is requested when it is
+        consumed). A page that still fails after retries raises: a listing is whole or an error."""
+        client, path = self._client, self.endpoint.path
+        params = {key: _query_value(value) for key, value in filters.items()}
+        limit = client.page_size if limit is None else limit
+        if limit is not None:
+            params["limit"] = str(limit)
+        cursor: str | None = None
+        seen: set[str] = set()
+        number = 0
+        while True:
+            query = dict(params) if cursor is None else {**params, "next_cursor": cursor}
+            response = client._send("GET", path, params=query)
+            body = client._decode("GET", path, response)
+            number += 1
+            try:
+                listed = self.endpoint.shape.page(body)
+            except LiveShapeError as exc:
+                raise invalid_body(
+                    "GET",
+                    path,
+                    f"page {number}: {exc}; expected {{result: [{self.endpoint.listed}], "
+                    "next_cursor: string|null}",
+                    redact=client._redact,
+                    status=response.status_code,
+                ) from None
+            page = Page(tuple(listed.result), listed.next_cursor or None, number)
+            yield page
+            if not page.next_cursor:
+                return
+            if page.next_cursor in seen:
+                raise invalid_body(
+                    "GET",
+                    path,
+                    f"next_cursor repeats on page {number}",
+                    redact=client._redact,
+                    status=response.status_code,
+                )
+            seen.add(page.next_cursor)
+            cursor = page.next_cursor
+
+    def list(self, *, limit: int | None = None, **filters: FilterValue) -> Iterator[T]:
+        """Every object matching ``filters`` (e.g. ``trigger_name``), across all pages, lazily."""
+        for page in self.list_pages(limit=limit, **filters):
+            yield from page.items
+
+    def get(self, object_id: str) -> T:
+        path = self._item_path(object_id)
+        return self._object("GET", path, self._client._send("GET", path))
+
+    def create(self, payload: Mapping[str, Any]) -> T:
+        """POST a new object. Never retried once it may have reached the server: an unknown
+        outcome raises ``OutcomeUnknownError`` and the caller looks the object up before trying
+        again (the error's hint says how)."""
+        path, lookup = self.endpoint.path, self.endpoint.lookup
+        response = self._client._send("POST", path, body=payload, lookup=lookup)
+        return self._object("POST", path, response)
+
+    def update(self, object_id: str, fields: Mapping[str, Any]) -> T:
+        """PATCH the given top-level fields (send complete values: that is what makes it safe
+        to retry)."""
+        path = self._item_path(object_id)
+        return self._object("PATCH", path, self._client._send("PATCH", path, body=fields))
+
+    def delete(self, object_id: str) -> dict[str, str]:
+        """DELETE an object; ``{"id": …}``. A 404 on a retry after a lost response counts as
+        done."""
+        client, path = self._client, self._item_path(object_id)
+        response = client._send("DELETE", path)
+        if response.status_code == 404 or not response.content:
+            return {"id": object_id}
+        if not isinstance(client._decode("DELETE", path, response), dict):
+            raise invalid_body(
+                "DELETE",
                 path,
-                f"{response.status_code} without a job object ({why})",
-                redact=self._redact,
+                "expected an object",
+                redact=client._redact,
                 status=response.status_code,
             )
-        else:
-            error = invalid_body(
-                method, path, why, redact=self._redact, status=response.status_code
-            )
-        raise error
+        return {"id": object_id}
+
+    def _item_path(self, object_id: str) -> str:
+        if not isinstance(object_id, str) or not object_id:
+            raise ValueError(f"a {self.endpoint.noun} id must be a non-empty string")
+        return f"{self.endpoint.path}/{quote(object_id, safe='')}"
+
+    def _object(self, method: str, path: str, response: httpx.Response) -> T:
+        """The object in a response body; a body that is not one is an error naming the key
+        path (after a POST: an unknown outcome, since the object may have been created)."""
+        client, noun, lookup = self._client, self.endpoint.noun, self.endpoint.lookup
+        body = client._decode(method, path, response, lookup)
+        try:
+            return self.endpoint.shape.one(body)
+        except LiveShapeError as exc:
+            why = f"{exc}; expected a {noun} object"
+        status = response.status_code
+        if method == "POST":
+            cause = f"{status} without a {noun} object ({why})"
+            raise client._unknown(method, path, cause, lookup, status)
+        raise invalid_body(method, path, why, redact=client._redact, status=status)
 
 
 def _query_value(value: FilterValue) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _item_path(job_id: str) -> str:
-    if not isinstance(job_id, str) or not job_id:
-        raise ValueError("a sync job id must be a non-empty string")
-    return f"{COLLECTION}/{quote(job_id, safe='')}"

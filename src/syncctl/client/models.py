@@ -1,21 +1,23 @@
 """Live API objects, validated where they enter syncctl: in the client, one page at a time.
 
-``LiveJob`` is a sync job as the API returned it. The fields the reconciler reads by name are
-typed (``id``, ``integration_name``, ``label``); every other field is kept exactly as sent
+``LiveJob`` is a sync job and ``LiveWorkflow`` a workflow as the API returned them. The fields
+syncctl reads by name are typed (a job's ``id``, ``integration_name``, ``label``; a workflow's
+``id``, ``trigger_name``, ``config``); every other field is kept exactly as sent
 (``extra="allow"``), because the API may add fields and the normaliser, the fingerprint and
-``import`` see the whole object (``body``). Nested values (``resources``, ``args_schema``…) are
-not copied: validating a page of 100 jobs costs one pass of pydantic-core over its top level.
+``import`` see the whole object (``body``). Nested values (``resources``, a workflow's steps…)
+are not copied: validating a page of 100 objects costs one pass of pydantic-core over its top
+level.
 
-A listing page is validated by one ``TypeAdapter`` (``PAGE``), a single object by ``LIVE_JOB``;
-an object that does not fit raises ``LiveShapeError`` whose text is the key path and what was
-expected (``result[3].id: missing``), which the client turns into one error line naming the
-endpoint.
+Each kind has a ``LiveShape``: one ``TypeAdapter`` for a listing page and one for a single
+object (``JOBS``, ``WORKFLOWS``). An object that does not fit raises ``LiveShapeError`` whose
+text is the key path and what was expected (``result[3].id: missing``), which the client turns
+into one error line naming the endpoint.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -26,22 +28,21 @@ class LiveShapeError(ValueError):
     """A live object that does not have the shape the API promises; ``str()`` is one line."""
 
 
-class LiveJob(BaseModel):
-    """One live sync job. Read a typed field as an attribute; ``body`` is the whole object
-    (unknown fields included) for the normaliser and the fingerprint. ``job["label"]`` and
-    ``job.get("x")`` read the body too, for callers that treat the job as JSON."""
+class LiveObject(BaseModel):
+    """One live API object. Read a typed field as an attribute; ``body`` is the whole object
+    (unknown fields included) for the normaliser and the fingerprint. ``obj["x"]`` and
+    ``obj.get("x")`` read the body too, for callers that treat the object as JSON."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
     id: str = Field(min_length=1)
-    integration_name: str | None = None
-    label: str | None = None
 
     @property
     def body(self) -> dict[str, Any]:
         """The object as the API sent it: only the typed fields it had, plus every other one."""
         extra = self.__pydantic_extra__ or {}
-        typed = {name: getattr(self, name) for name in _TYPED if name in self.model_fields_set}
+        sent = self.model_fields_set
+        typed = {name: getattr(self, name) for name in type(self).model_fields if name in sent}
         return {**extra, **typed}
 
     def __getitem__(self, name: str) -> Any:
@@ -51,8 +52,8 @@ class LiveJob(BaseModel):
         return self.body.get(name, default)
 
     def __eq__(self, other: object) -> bool:
-        """Equal to a job with the same body, or to the JSON object it was read from."""
-        if isinstance(other, LiveJob):
+        """Equal to an object with the same body, or to the JSON object it was read from."""
+        if isinstance(other, LiveObject):
             return self.body == other.body
         if isinstance(other, Mapping):
             return self.body == dict(other)
@@ -61,33 +62,75 @@ class LiveJob(BaseModel):
     __hash__ = None  # type: ignore[assignment]  # the body holds lists: not hashable
 
 
-_TYPED = tuple(LiveJob.model_fields)
+class LiveJob(LiveObject):
+    """One live sync job: ``id`` (a non-empty string); ``integration_name`` and ``label`` when
+    sent."""
+
+    integration_name: str | None = None
+    label: str | None = None
 
 
-class LivePage(BaseModel):
-    """The envelope of ``GET /sync-job``: ``{result: [jobs], next_cursor: string|null}``."""
+class LiveWorkflow(LiveObject):
+    """One live workflow: ``id`` (a non-empty string), ``trigger_name`` and ``config`` (an
+    object), all three always sent by the API (reference §1.6)."""
+
+    trigger_name: str
+    config: dict[str, Any]
+
+
+T = TypeVar("T", bound=LiveObject)
+
+
+class LivePage(BaseModel, Generic[T]):
+    """The envelope of a listing: ``{result: [objects], next_cursor: string|null}``."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    result: list[LiveJob]
+    result: list[T]
     next_cursor: str | None = None
 
 
-PAGE: TypeAdapter[LivePage] = TypeAdapter(LivePage)
+class LiveShape(Generic[T]):
+    """How one kind's answers are validated: a listing page, or a single object."""
+
+    def __init__(self, page: TypeAdapter[LivePage[T]], one: TypeAdapter[T]) -> None:
+        self._page = page
+        self._one = one
+
+    def page(self, body: Any) -> LivePage[T]:
+        """A decoded listing page as typed objects; ``LiveShapeError`` names the first misfit."""
+        try:
+            return self._page.validate_python(body)
+        except ValidationError as exc:
+            raise LiveShapeError(first_error(exc)) from None
+
+    def one(self, body: Any) -> T:
+        """One decoded object (a GET, POST or PATCH answer)."""
+        try:
+            return self._one.validate_python(body)
+        except ValidationError as exc:
+            raise LiveShapeError(first_error(exc)) from None
+
+
+PAGE: TypeAdapter[LivePage[LiveJob]] = TypeAdapter(LivePage[LiveJob])
 LIVE_JOB: TypeAdapter[LiveJob] = TypeAdapter(LiveJob)
+JOBS: LiveShape[LiveJob] = LiveShape(PAGE, LIVE_JOB)
+WORKFLOWS: LiveShape[LiveWorkflow] = LiveShape(
+    TypeAdapter(LivePage[LiveWorkflow]), TypeAdapter(LiveWorkflow)
+)
 
 
-def parse_page(body: Any) -> LivePage:
-    """A decoded listing page as typed jobs; ``LiveShapeError`` names the first misfit."""
-    try:
-        return PAGE.validate_python(body)
-    except ValidationError as exc:
-        raise LiveShapeError(first_error(exc)) from None
+def parse_page(body: Any) -> LivePage[LiveJob]:
+    """A decoded ``/sync-job`` listing page as typed jobs; ``LiveShapeError`` names the first
+    misfit."""
+    return JOBS.page(body)
 
 
 def parse_job(body: Any) -> LiveJob:
     """One decoded job object (GET, POST or PATCH answer) as a ``LiveJob``."""
-    try:
-        return LIVE_JOB.validate_python(body)
-    except ValidationError as exc:
-        raise LiveShapeError(first_error(exc)) from None
+    return JOBS.one(body)
+
+
+def parse_workflow(body: Any) -> LiveWorkflow:
+    """One decoded workflow object (GET, POST or PATCH answer) as a ``LiveWorkflow``."""
+    return WORKFLOWS.one(body)
