@@ -1,23 +1,31 @@
-"""Canonical job-file YAML: stable key order, quoted placeholders, 2-space indentation.
+"""Canonical file YAML: stable key order, quoted placeholders, 2-space indentation.
 
-Used by ``syncctl import`` to write files for live jobs, and by ``syncctl fmt`` for the key
-order. Top-level keys follow the kind's table (``TOP_ORDER`` is the sync-job one), any other
-key sorted after them. Runtime 1-3 entries follow ``RESOURCE_ORDER``; runtime 4 nodes put the
-common keys first (``NODE_ORDER``), then their type's fields (``NODE_TYPE_FIELDS``), then any
-other key sorted, and ``config`` last. Strings that YAML could read as something else
-(placeholders, ``yes``/``no``, numbers, ``null``…) are double-quoted, so the file reads back as
-exactly the data it was written from.
+Used by ``syncctl import`` to write files for live objects, and by ``syncctl fmt`` for the key
+order (``key_orders``: every mapping of a file that has one, with its order). Top-level keys
+follow the kind's table (``TOP_ORDER`` is the sync-job one), any other key sorted after them.
+
+- Job files: runtime 1-3 entries follow ``RESOURCE_ORDER``; runtime 4 nodes put the common keys
+  first (``NODE_ORDER``), then their type's fields (``NODE_TYPE_FIELDS``), then any other key
+  sorted, and ``config`` last.
+- Workflow files: ``config`` follows ``WORKFLOW_CONFIG_ORDER``; each step ``STEP_ORDER``, any
+  other key sorted, ``config`` last; a step's ``config`` mapping names its job first
+  (``STEP_CONFIG_ORDER``), the other keys sorted after.
+
+A kind without inner orders (a third kind) gets its top-level order only. Strings that YAML
+could read as something else (placeholders, ``yes``/``no``, numbers, ``null``…) are
+double-quoted, so the file reads back as exactly the data it was written from.
 """
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import yaml
 
-from syncctl.kinds import SYNC_JOB, Kind
+from syncctl.kinds import SYNC_JOB, WORKFLOW, Kind
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/sync-job.schema.json\n"
 TOP_ORDER = SYNC_JOB.file_order
@@ -40,6 +48,10 @@ NODE_TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "destination": ("destination_type", "resources_to_persist", "loop_on", "method"),
 }
 NODE_LAST = ("config",)
+WORKFLOW_CONFIG_ORDER = ("run_if", "steps")
+STEP_ORDER = ("type", "action", "run_if", "cron_expression")
+STEP_LAST = ("config",)
+STEP_CONFIG_ORDER = ("sync_job", "sync_job_id")
 _PLAIN_SAFE = re.compile(r"^[A-Za-z_][A-Za-z0-9_ ./()-]*$")
 _OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")  # read back as plain newlines in a block
 _AMBIGUOUS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false", "null", "~"})
@@ -91,26 +103,67 @@ def entry_order(entry: Mapping[Any, Any], *, runtime_v4: bool) -> list[Any]:
     return key_order(entry, NODE_ORDER + fields, NODE_LAST)
 
 
-def _ordered(data: Mapping[str, Any], order: list[Any]) -> dict[str, Any]:
-    return {k: data[k] for k in order}
+KeyOrders = Iterator[tuple[dict[Any, Any], list[Any]]]
+"""Mappings of one file, each with the canonical order of its keys (outermost first)."""
+
+
+def _job_orders(job: dict[Any, Any]) -> KeyOrders:
+    resources = job.get("resources")
+    if isinstance(resources, list):
+        v4 = is_runtime_v4(job)
+        for entry in resources:
+            if isinstance(entry, dict):
+                yield entry, entry_order(entry, runtime_v4=v4)
+
+
+def _workflow_orders(workflow: dict[Any, Any]) -> KeyOrders:
+    config = workflow.get("config")
+    if not isinstance(config, dict):
+        return
+    yield config, key_order(config, WORKFLOW_CONFIG_ORDER)
+    steps = config.get("steps")
+    for step in steps if isinstance(steps, list) else ():
+        if isinstance(step, dict):
+            yield step, key_order(step, STEP_ORDER, STEP_LAST)
+            step_config = step.get("config")
+            if isinstance(step_config, dict):
+                yield step_config, key_order(step_config, STEP_CONFIG_ORDER)
+
+
+_INNER_ORDERS: dict[str, Callable[[dict[Any, Any]], KeyOrders]] = {
+    SYNC_JOB.name: _job_orders,
+    WORKFLOW.name: _workflow_orders,
+}
+
+
+def key_orders(data: dict[Any, Any], kind: Kind = SYNC_JOB) -> KeyOrders:
+    """Every mapping of a ``kind`` file whose keys have a canonical order, with that order:
+    the top level first (``kind``'s table), then the inner mappings of its kind, if any."""
+    yield data, key_order(data, kind.file_order)
+    inner = _INNER_ORDERS.get(kind.name)
+    if inner is not None:
+        yield from inner(data)
 
 
 def canonical_job(job: Mapping[str, Any], kind: Kind = SYNC_JOB) -> dict[str, Any]:
-    """Reorder a job mapping (and its resource entries) into the canonical key order: the
+    """A copy of a file's mapping with every key in its canonical order (``key_orders``): the
     top-level keys in the order of ``kind``'s table, any other key sorted after them."""
-    out = _ordered(job, key_order(job, kind.file_order))
-    resources = out.get("resources")
-    v4 = is_runtime_v4(job)
-    if isinstance(resources, list):
-        out["resources"] = [
-            _ordered(r, entry_order(r, runtime_v4=v4)) if isinstance(r, Mapping) else r
-            for r in resources
-        ]
+    out = copy.deepcopy(dict(job))
+    for mapping, order in key_orders(out, kind):
+        for key in order:  # re-inserting a key moves it to the end
+            mapping[key] = mapping.pop(key)
     return out
 
 
+def schema_comment(kind: Kind = SYNC_JOB) -> str:
+    """The editor's schema line of a ``kind`` file, relative to the file: job files are two
+    folders down (``jobs/<integration>/<job>.yaml``), any other kind's one (``<folder>/<name>``)."""
+    up = "../../" if kind.name == SYNC_JOB.name else "../"
+    return f"# yaml-language-server: $schema={up}schemas/{kind.schema_file}\n"
+
+
 def dump_job(job: Mapping[str, Any], kind: Kind = SYNC_JOB) -> str:
-    """The canonical YAML text of a job file (schema comment first)."""
+    """The canonical YAML text of a ``kind`` file (schema comment first)."""
     body = yaml.dump(
         canonical_job(job, kind),
         Dumper=_Dumper,
@@ -120,4 +173,4 @@ def dump_job(job: Mapping[str, Any], kind: Kind = SYNC_JOB) -> str:
         indent=2,
         width=100,
     )
-    return SCHEMA_COMMENT + body
+    return schema_comment(kind) + body

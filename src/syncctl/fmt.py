@@ -1,15 +1,18 @@
-"""``fmt``: rewrite job files in the canonical layout, keeping their comments.
+"""``fmt``: rewrite job and workflow files in the canonical layout, keeping their comments.
 
 The layout is the one ``syncctl import`` writes (``syncctl.canonical``): canonical key order at
-the top level and in each resource entry (runtime 4 nodes in node order, ``config`` last),
-every string holding a placeholder (``{{``) double-quoted, 2-space indentation with sequences
+the top level (the kind's table) and inside (a job's resource entries, runtime 4 nodes in node
+order with ``config`` last; a workflow's ``config``, steps and step configs), every string
+holding a placeholder (``{{``) double-quoted, 2-space indentation with sequences
 indented under their key, ``null`` spelled out, one final newline. The rewrite is a
 ruamel.yaml round trip, so comments stay.
 
 Formatting never changes data. A file the shared loader reports errors for (SJ001-SJ003) is not
 touched; every rewrite is loaded again with the shared loader and compared, type for type, with
 the original data — a difference leaves the file untouched and is reported as a bug. Writes are
-atomic (temporary file + ``os.replace``). Results are values; the CLI renders them.
+atomic (temporary file + ``os.replace``). A file's kind is its folder, as for ``validate``: a
+file under the workflows folder is a workflow file, any other a job file. Results are values;
+the CLI renders them.
 """
 
 from __future__ import annotations
@@ -35,10 +38,11 @@ from ruamel.yaml.scalarstring import (
     LiteralScalarString,
 )
 
-from syncctl.canonical import TOP_ORDER, entry_order, is_runtime_v4, key_order
+from syncctl.canonical import key_orders
 from syncctl.config import Config
 from syncctl.errors import UsageError
 from syncctl.findings import Finding, Severity
+from syncctl.kinds import SYNC_JOB, WORKFLOW, Kind
 from syncctl.loader import load_file, load_text
 from syncctl.validate import JOB_SUFFIX, discover
 
@@ -154,18 +158,15 @@ def _trim(text: str) -> str:
     return _TRAILING_BLANKS.sub("", text) + "\n"
 
 
-def format_text(text: str) -> str:
-    """The canonical text of one job document. Raises ruamel's ``YAMLError`` if it can't read it."""
+def format_text(text: str, kind: Kind = SYNC_JOB) -> str:
+    """The canonical text of one ``kind`` document. Raises ruamel's ``YAMLError`` if it can't
+    read it."""
     yaml = _yaml()
     data = yaml.load(_trim(text))
     if isinstance(data, CommentedMap):
-        _reorder(data, key_order(data, TOP_ORDER))
-        resources = data.get("resources")
-        v4 = is_runtime_v4(data)
-        if isinstance(resources, CommentedSeq):
-            for entry in resources:
-                if isinstance(entry, CommentedMap):
-                    _reorder(entry, entry_order(entry, runtime_v4=v4))
+        for mapping, wanted in key_orders(data, kind):
+            if isinstance(mapping, CommentedMap):
+                _reorder(mapping, wanted)
     data = _quote_placeholders(data)
     out = io.StringIO()
     yaml.dump(data, out)
@@ -199,8 +200,8 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def format_file(path: Path, file: str, *, check: bool) -> FileResult:
-    """Format one file (or, with ``check``, only say whether it would change)."""
+def format_file(path: Path, file: str, *, check: bool, kind: Kind = SYNC_JOB) -> FileResult:
+    """Format one ``kind`` file (or, with ``check``, only say whether it would change)."""
     doc = load_file(path, file)
     errors = tuple(f for f in doc.findings if f.severity is Severity.ERROR)
     if errors:
@@ -208,7 +209,7 @@ def format_file(path: Path, file: str, *, check: bool) -> FileResult:
     if doc.text is None:  # an empty document: nothing to format
         return FileResult(file, Status.UNCHANGED)
     try:
-        formatted = format_text(doc.text)
+        formatted = format_text(doc.text, kind)
     except RuamelError as exc:
         message = f"not formatted: the formatter cannot read it ({str(exc).splitlines()[0]})"
         return FileResult(file, Status.UNSAFE, (), message)
@@ -234,6 +235,13 @@ def _shown(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def _kind_of(path: Path, workflows: Path) -> Kind:
+    """A file under the workflows folder (absolute, resolved) is a workflow file, any other a
+    job file: the rule ``validate`` applies."""
+    absolute = Path(os.path.abspath(path))  # noqa: PTH100
+    return WORKFLOW if absolute.is_relative_to(workflows) and absolute != workflows else SYNC_JOB
+
+
 def format_paths(paths: Sequence[Path], config: Config, *, check: bool) -> FormatReport:
     """Format the ``.yaml`` files among ``paths`` (folders are walked as ``validate`` does)."""
     files, missing = discover(paths)
@@ -241,8 +249,9 @@ def format_paths(paths: Sequence[Path], config: Config, *, check: bool) -> Forma
         shown = ", ".join(p.as_posix() for p in missing)
         raise UsageError(f"no such file or folder: {shown}", hint="check the path")
     root = Path(os.path.abspath(config.root))  # noqa: PTH100
+    workflows = config.workflows_dir.resolve()
     results = tuple(
-        format_file(path, _shown(path, root), check=check)
+        format_file(path, _shown(path, root), check=check, kind=_kind_of(path, workflows))
         for path in files
         if path.suffix == JOB_SUFFIX
     )

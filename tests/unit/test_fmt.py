@@ -13,11 +13,18 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from syncctl import fmt as fmt_module
-from syncctl.canonical import RESOURCE_ORDER, TOP_ORDER
+from syncctl.canonical import (
+    RESOURCE_ORDER,
+    STEP_CONFIG_ORDER,
+    STEP_LAST,
+    STEP_ORDER,
+    TOP_ORDER,
+)
 from syncctl.config import default_config
 from syncctl.errors import UsageError
 from syncctl.findings import Severity
 from syncctl.fmt import Status, format_file, format_paths, format_text, same_data
+from syncctl.kinds import WORKFLOW
 from syncctl.loader import load_text
 
 REPO = Path(__file__).resolve().parents[2]
@@ -141,7 +148,7 @@ def test_a_rewrite_that_changes_the_data_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = _write(tmp_path, "label: 'true'\n")
-    monkeypatch.setattr(fmt_module, "format_text", lambda text: "label: true\n")
+    monkeypatch.setattr(fmt_module, "format_text", lambda text, kind: "label: true\n")
     result = format_file(path, "t.yaml", check=False)
     assert result.status is Status.UNSAFE
     assert result.message is not None
@@ -287,3 +294,136 @@ def test_v4_nodes_follow_node_order_and_keep_their_comments() -> None:
     assert out == V4_EXPECTED
     assert format_text(out) == out
     assert same_data(load_text(out).data, load_text(V4_MESSY).data)
+
+
+WORKFLOW_MESSY = dedent(
+    """\
+    # yaml-language-server: $schema=../schemas/workflow.schema.json
+    config:
+      steps:   # one after another
+      - config: {args: {full: true}, sync_job: zendesk/tickets}
+        cron_expression: 0 */6 * * *
+        action: run_sync_job   # the only action
+        type: run
+        run_if: integrated_account.region = "eu"
+      - config:
+          sync_job_id: '{{args.job}}'
+          args: {a: 1}
+        type: run
+        action: run_sync_job
+      run_if: integrated_account.integration.name = "zendesk"
+    trigger_name: integrated_account:active
+    environments: [staging]  # where it runs
+    description: Tickets every six hours
+    """
+)
+WORKFLOW_EXPECTED = dedent(
+    """\
+    # yaml-language-server: $schema=../schemas/workflow.schema.json
+    description: Tickets every six hours
+    environments: [staging]  # where it runs
+    trigger_name: integrated_account:active
+    config:
+      run_if: integrated_account.integration.name = "zendesk"
+      steps:   # one after another
+        - type: run
+          action: run_sync_job # the only action
+          run_if: integrated_account.region = "eu"
+          cron_expression: 0 */6 * * *
+          config: {sync_job: zendesk/tickets, args: {full: true}}
+        - type: run
+          action: run_sync_job
+          config:
+            sync_job_id: "{{args.job}}"
+            args: {a: 1}
+    """
+)
+
+
+def test_workflow_files_get_their_own_canonical_layout_and_keep_comments() -> None:
+    out = format_text(WORKFLOW_MESSY, WORKFLOW)
+    assert out == WORKFLOW_EXPECTED
+    assert format_text(out, WORKFLOW) == out
+    assert same_data(load_text(out).data, load_text(WORKFLOW_MESSY).data)
+
+
+def test_a_step_keeps_unknown_keys_sorted_before_its_config() -> None:
+    text = "config:\n  steps:\n    - config: x\n      zz: 1\n      aa: 2\n      type: run\n"
+    data = load_text(format_text(text, WORKFLOW)).data
+    assert list(data["config"]["steps"][0]) == ["type", "aa", "zz", "config"]
+
+
+def test_the_job_layout_does_not_reach_inside_a_workflow_and_back() -> None:
+    # as a job file only the top level is ordered (by the sync-job table); as a workflow, all
+    assert format_text(WORKFLOW_MESSY).startswith(
+        "# yaml-language-server: $schema=../schemas/workflow.schema.json\n"
+        "description: Tickets every six hours\nenvironments: [staging]  # where it runs\n"
+        "config:\n  steps:   # one after another\n    - config:"
+    )
+    resources = "resources:\n  - method: list\n    resource: a\n"
+    assert format_text(resources, WORKFLOW) == resources
+
+
+def test_catalog_workflows_are_formatted() -> None:
+    files = sorted((REPO / "workflows").glob("*.yaml"))
+    assert len(files) >= 3
+    changed = [
+        f.name for f in files if format_text(f.read_text("utf-8"), WORKFLOW) != f.read_text()
+    ]
+    assert changed == []
+
+
+def test_format_paths_formats_files_under_the_workflows_folder_as_workflows(
+    tmp_path: Path,
+) -> None:
+    workflow = tmp_path / "workflows" / "tickets.yaml"
+    workflow.parent.mkdir()
+    workflow.write_text(WORKFLOW_MESSY, encoding="utf-8")
+    _write(tmp_path, MESSY)
+    config = default_config(tmp_path)
+    report = format_paths([tmp_path / "workflows", tmp_path / "jobs"], config, check=False)
+    assert [(r.file, r.status) for r in report.results] == [
+        ("jobs/zendesk/tickets.yaml", Status.REFORMATTED),
+        ("workflows/tickets.yaml", Status.REFORMATTED),
+    ]
+    assert workflow.read_text() == WORKFLOW_EXPECTED
+    assert (tmp_path / "jobs" / "zendesk" / "tickets.yaml").read_text() == EXPECTED
+
+
+def test_a_workflow_with_loader_errors_is_not_touched(tmp_path: Path) -> None:
+    text = "config:\n  steps:\n    - config: {sync_job_id: {{args.x}}}\ntrigger_name: t\n"
+    path = tmp_path / "workflows" / "bad.yaml"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    report = format_paths([path], default_config(tmp_path), check=False)
+    assert [(r.file, r.status) for r in report.results] == [("workflows/bad.yaml", Status.INVALID)]
+    assert path.read_text() == text
+
+
+_steps = st.lists(
+    st.dictionaries(
+        st.sampled_from([*STEP_ORDER, *STEP_LAST, "other"]),
+        st.one_of(_values, st.dictionaries(st.sampled_from([*STEP_CONFIG_ORDER, "args"]), _values)),
+        max_size=6,
+    ),
+    max_size=3,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    top=st.dictionaries(st.sampled_from([*WORKFLOW.file_order[:-1], "extra"]), _values),
+    run_if=st.one_of(st.none(), _values),
+    steps=_steps,
+)
+def test_formatting_any_workflow_keeps_its_data_and_is_stable(
+    top: dict[str, Any], run_if: Any, steps: list[dict[str, Any]]
+) -> None:
+    config: dict[str, Any] = {"steps": steps} | ({} if run_if is None else {"run_if": run_if})
+    workflow = dict(reversed(list((top | {"config": config}).items())))  # not canonical
+    source = yaml.safe_dump(workflow, sort_keys=False, allow_unicode=True)
+    original = load_text(source)
+    assume(all(f.severity is Severity.WARNING for f in original.findings))
+    once = format_text(source, WORKFLOW)
+    assert same_data(load_text(once).data, original.data)
+    assert format_text(once, WORKFLOW) == once

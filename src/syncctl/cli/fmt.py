@@ -1,4 +1,5 @@
-"""``syncctl fmt``: rewrite job files in the canonical layout (``--check``: only report)."""
+"""``syncctl fmt``: rewrite job and workflow files in the canonical layout (``--check``: only
+report)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from syncctl.cli.main import Globals, format_option
 from syncctl.config import load_config
 from syncctl.errors import EXIT_FAILURE, EXIT_OK
 from syncctl.fmt import FileResult, FormatReport, Status, format_paths
+from syncctl.validate import default_paths
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,8 @@ def summary_line(report: FormatReport) -> str:
 @format_option("text", "json")
 @click.pass_obj
 def fmt(globals_: Globals, paths: tuple[Path, ...], check: bool, fmt: str) -> None:
-    """Format job files (default: the configured jobs folder), keeping comments.
+    """Format job and workflow files (default: the configured jobs and workflows folders),
+    keeping comments.
 
     Canonical key order, double-quoted placeholders, 2-space indentation, one final newline.
     The data never changes: files with loader errors (SJ001-SJ003) are left untouched.
@@ -70,7 +73,8 @@ def fmt(globals_: Globals, paths: tuple[Path, ...], check: bool, fmt: str) -> No
     """
     options = FmtOptions(paths, check, fmt)
     config = load_config(globals_.config)
-    report = format_paths(list(options.paths) or [config.jobs_dir], config, check=options.check)
+    given = list(options.paths) or default_paths(config)
+    report = format_paths(given, config, check=options.check)
     if options.fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:
