@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syncctl.canonical import dump_job
+from syncctl.canonical import canonical_job, dump_job, key_orders, schema_comment
+from syncctl.kinds import WORKFLOW
 from syncctl.loader import load_text
 
 
@@ -132,3 +134,79 @@ def test_runtime_1_3_entries_keep_the_resource_order_even_with_node_keys() -> No
         }
     )
     assert text.splitlines()[-3:] == ["  - resource: r", "    method: list", "    name: node"]
+
+
+def test_a_workflow_in_canonical_order_with_its_schema_line() -> None:
+    workflow = {
+        "config": {
+            "steps": [
+                {
+                    "config": {"args": {"full": True}, "sync_job": "zendesk/tickets"},
+                    "cron_expression": "0 */6 * * *",
+                    "run_if": 'integrated_account.region = "eu"',
+                    "action": "run_sync_job",
+                    "type": "run",
+                },
+                {"config": "{{args.step}}", "action": "run_sync_job", "type": "run"},
+            ],
+            "run_if": 'integrated_account.integration.name = "zendesk"',
+        },
+        "trigger_name": "integrated_account:active",
+        "environments": ["staging"],
+        "description": "Tickets",
+    }
+    text = dump_job(workflow, WORKFLOW)
+    assert text.splitlines() == [
+        "# yaml-language-server: $schema=../schemas/workflow.schema.json",
+        "description: Tickets",
+        "environments:",
+        "  - staging",
+        'trigger_name: "integrated_account:active"',
+        "config:",
+        '  run_if: "integrated_account.integration.name = \\"zendesk\\""',
+        "  steps:",
+        "    - type: run",
+        "      action: run_sync_job",
+        '      run_if: "integrated_account.region = \\"eu\\""',
+        '      cron_expression: "0 */6 * * *"',
+        "      config:",
+        "        sync_job: zendesk/tickets",
+        "        args:",
+        "          full: true",
+        "    - type: run",
+        "      action: run_sync_job",
+        '      config: "{{args.step}}"',
+    ]
+    assert load_text(text).data == workflow
+    assert list(workflow) == ["config", "trigger_name", "environments", "description"]  # a copy
+
+
+def test_key_orders_of_a_kind_without_inner_orders_is_its_top_level_only() -> None:
+    webhook = replace(WORKFLOW, name="webhook", schema_file="webhook.schema.json")
+    data: dict[str, Any] = {"config": {"steps": [], "run_if": "x"}, "trigger_name": "t"}
+    assert [(list(m), order) for m, order in key_orders(data, webhook)] == [
+        (["config", "trigger_name"], ["trigger_name", "config"])
+    ]
+    assert (
+        schema_comment(webhook)
+        == "# yaml-language-server: $schema=../schemas/webhook.schema.json\n"
+    )
+    assert canonical_job(data, webhook)["config"] == {"steps": [], "run_if": "x"}
+    assert list(canonical_job(data, WORKFLOW)["config"]) == ["run_if", "steps"]
+
+
+@settings(max_examples=200)
+@given(
+    st.dictionaries(
+        st.sampled_from(["description", "trigger_name", "config", "other"]),
+        values
+        | st.fixed_dictionaries(
+            {"steps": st.lists(st.dictionaries(st.text(max_size=8), values, max_size=5))}
+        ),
+        max_size=4,
+    )
+)
+def test_a_workflow_dump_reads_back_as_the_same_data(workflow: dict[str, Any]) -> None:
+    doc = load_text(dump_job(workflow, WORKFLOW), "w.yaml")
+    assert doc.findings == ()
+    assert doc.data == workflow
