@@ -51,7 +51,7 @@ from syncctl.client.retry import (
     was_sent,
 )
 from syncctl.config import check_url
-from syncctl.errors import OutcomeUnknownError
+from syncctl.errors import ApiError, OutcomeUnknownError
 
 JobDict = dict[str, Any]
 """A request body (a payload or the fields of a PATCH); answers are models (``LiveJob``…)."""
@@ -227,6 +227,7 @@ class SyncJobClient:
         """One request, retried as ``syncctl.client.retry`` decides; ``lookup`` is the hint of an
         ``OutcomeUnknownError`` (how to find what a lost write may have created)."""
         policy = self.retry
+        shown = self._redact(path)  # for log lines: an id may be anything, even the token
         attempt = 0
         maybe_processed = False  # an earlier attempt may have reached the server and acted
         content = None if body is None else json.dumps(dict(body)).encode()
@@ -243,21 +244,23 @@ class SyncJobClient:
                 verdict = classify_exception(method, exc)
                 reason = f"{type(exc).__name__}: {one_line(str(exc))}"
                 if verdict is Verdict.UNKNOWN:
-                    logger.warning("%s %s: %s; outcome unknown", method, path, self._redact(reason))
+                    logger.warning(
+                        "%s %s: %s; outcome unknown", method, shown, self._redact(reason)
+                    )
                     raise self._unknown(method, path, reason, lookup) from None
                 if verdict is Verdict.FAIL or attempt >= policy.max_attempts:
                     raise transport_error(
-                        method, path, exc, redact=self._redact, attempts=attempt
+                        method, shown, exc, redact=self._redact, attempts=attempt
                     ) from None
                 maybe_processed = maybe_processed or was_sent(exc)
-                self._wait(method, path, attempt, reason, policy.delay(attempt, self._rng, None))
+                self._wait(method, shown, attempt, reason, policy.delay(attempt, self._rng, None))
                 continue
             status = response.status_code
-            logger.debug("%s %s -> %d (attempt %d)", method, path, status, attempt)
+            logger.debug("%s %s -> %d (attempt %d)", method, shown, status, attempt)
             if 200 <= status < 300:
                 return response
             if status == 404 and method == "DELETE" and maybe_processed:
-                logger.info("%s %s -> 404 after a lost response: already deleted", method, path)
+                logger.info("%s %s -> 404 after a lost response: already deleted", method, shown)
                 return response
             retry_after = parse_retry_after(
                 response.headers.get("Retry-After"), now=self._wall_clock()
@@ -269,12 +272,12 @@ class SyncJobClient:
                 self.rate_limiter.pause(delay)
             verdict = classify_status(method, status)
             if verdict is Verdict.UNKNOWN:
-                logger.warning("%s %s: %d; outcome unknown", method, path, status)
+                logger.warning("%s %s: %d; outcome unknown", method, shown, status)
                 raise self._unknown(method, path, f"server answered {status}", lookup, status)
             if verdict is Verdict.FAIL or attempt >= policy.max_attempts:
                 raise error_from_response(
                     method,
-                    path,
+                    shown,
                     response,
                     redact=self._redact,
                     attempts=attempt,
@@ -282,9 +285,9 @@ class SyncJobClient:
                 )
             maybe_processed = maybe_processed or status in MAYBE_PROCESSED_STATUSES
             if status == 429:
-                self._log_retry(method, path, attempt, "429 Too Many Requests", delay)
+                self._log_retry(method, shown, attempt, "429 Too Many Requests", delay)
             else:
-                self._wait(method, path, attempt, f"{status} {response.reason_phrase}", delay)
+                self._wait(method, shown, attempt, f"{status} {response.reason_phrase}", delay)
 
     def _wait(self, method: str, path: str, attempt: int, reason: str, delay: float) -> None:
         self._log_retry(method, path, attempt, reason, delay)
@@ -308,7 +311,8 @@ class SyncJobClient:
         self, method: str, path: str, cause: str, lookup: str, status: int = 0
     ) -> OutcomeUnknownError:
         """An ``OutcomeUnknownError`` whose hint says how to find what may have been written."""
-        error = outcome_unknown(method, path, cause, redact=self._redact, status=status)
+        shown = self._redact(path)
+        error = outcome_unknown(method, shown, cause, redact=self._redact, status=status)
         error.hint = lookup
         return error
 
@@ -321,9 +325,11 @@ class SyncJobClient:
             if method == "POST":
                 cause = f"{response.status_code} with an unreadable body"
                 raise self._unknown(method, path, cause, lookup, response.status_code) from None
-            raise invalid_body(
-                method, path, f"not JSON: {exc}", redact=self._redact, status=response.status_code
-            ) from None
+            raise self._invalid(method, path, f"not JSON: {exc}", response.status_code) from None
+
+    def _invalid(self, method: str, path: str, why: str, status: int) -> ApiError:
+        """A 2xx answer whose body is not what the API promises."""
+        return invalid_body(method, self._redact(path), why, redact=self._redact, status=status)
 
 
 class Collection(Generic[T]):
@@ -359,25 +365,23 @@ class Collection(Generic[T]):
             try:
                 listed = self.endpoint.shape.page(body)
             except LiveShapeError as exc:
-                raise invalid_body(
+                raise client._invalid(
                     "GET",
                     path,
                     f"page {number}: {exc}; expected {{result: [{self.endpoint.listed}], "
                     "next_cursor: string|null}",
-                    redact=client._redact,
-                    status=response.status_code,
+                    response.status_code,
                 ) from None
             page = Page(tuple(listed.result), listed.next_cursor or None, number)
             yield page
             if not page.next_cursor:
                 return
             if page.next_cursor in seen:
-                raise invalid_body(
+                raise client._invalid(
                     "GET",
                     path,
                     f"next_cursor repeats on page {number}",
-                    redact=client._redact,
-                    status=response.status_code,
+                    response.status_code,
                 )
             seen.add(page.next_cursor)
             cursor = page.next_cursor
@@ -413,12 +417,11 @@ class Collection(Generic[T]):
         if response.status_code == 404 or not response.content:
             return {"id": object_id}
         if not isinstance(client._decode("DELETE", path, response), dict):
-            raise invalid_body(
+            raise client._invalid(
                 "DELETE",
                 path,
                 "expected an object",
-                redact=client._redact,
-                status=response.status_code,
+                response.status_code,
             )
         return {"id": object_id}
 
@@ -440,7 +443,7 @@ class Collection(Generic[T]):
         if method == "POST":
             cause = f"{status} without a {noun} object ({why})"
             raise client._unknown(method, path, cause, lookup, status)
-        raise invalid_body(method, path, why, redact=client._redact, status=status)
+        raise client._invalid(method, path, why, status)
 
 
 def _query_value(value: FilterValue) -> str:
