@@ -8,7 +8,8 @@ nothing under ``syncctl/client/`` imports ``syncctl.emulator``.
   read from the environment variable ``env.token_env`` — a missing token is a ``ConfigError``.
 * ``embedded:PATH``: a client over the bundled emulator in process, persisted at ``root/PATH``;
   the token is the variable's value when set, else the emulator's built-in local token, so a fresh
-  clone needs no secret. The emulator is imported only here, only for embedded URLs.
+  clone needs no secret. The emulator accepts workflows on ``known_triggers`` (the project's
+  ``Config.known_triggers``). The emulator is imported only here, only for embedded URLs.
 
 ``env.rate`` (requests per second) becomes a shared ``RateLimiter`` without a burst: a burst as
 large as the server's own bucket leaves no slack for timing jitter and earns a 429, whose
@@ -17,12 +18,13 @@ Retry-After then stalls every thread.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from syncctl.client.api import SyncJobClient, Timeouts
 from syncctl.client.ratelimit import RateLimiter
 from syncctl.client.retry import RetryPolicy
-from syncctl.config import Environment, check_url
+from syncctl.config import DEFAULT_TRIGGERS, Environment, check_url
 from syncctl.errors import ConfigError
 
 EMBEDDED_BASE_URL = "https://embedded.invalid"
@@ -41,8 +43,12 @@ def connect(
     *,
     retry: RetryPolicy | None = None,
     timeout: Timeouts | None = None,
+    known_triggers: Sequence[str] = DEFAULT_TRIGGERS,
 ) -> SyncJobClient:
-    """A ``SyncJobClient`` for ``env``; relative ``embedded:`` paths are taken from ``root``."""
+    """A ``SyncJobClient`` for ``env``; relative ``embedded:`` paths are taken from ``root``.
+
+    ``known_triggers`` (pass ``config.known_triggers``) are the triggers an embedded emulator
+    accepts workflows on; a network environment's server knows its own."""
     where = f"environment {env.name!r}"
     check_url(env.url, where=where)
     token = env.token()
@@ -50,7 +56,9 @@ def connect(
         from syncctl.emulator import LOCAL_TOKEN
         from syncctl.emulator.transport import open_embedded
 
-        transport = open_embedded(root / env.url.removeprefix("embedded:"), token=token)
+        transport = open_embedded(
+            root / env.url.removeprefix("embedded:"), token=token, known_triggers=known_triggers
+        )
         return SyncJobClient(
             EMBEDDED_BASE_URL,
             token or LOCAL_TOKEN,

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 import syncctl.client
-from syncctl.config import Environment
+from syncctl.config import Environment, load_config
 from syncctl.connect import connect, rate_limiter_for
-from syncctl.errors import AuthError, ConfigError
+from syncctl.errors import AuthError, ConfigError, NotFoundError
+from syncctl.reconcile.session import open_session
 
 
 def _env(tmp_path: Path, url: str, **extra: object) -> Environment:
@@ -150,3 +151,65 @@ def test_importing_the_client_loads_no_emulator_module() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+ACTIVE = "integrated_account:active"
+
+
+def _flow(trigger: str) -> dict[str, object]:
+    return {"trigger_name": trigger, "config": {"steps": []}}
+
+
+def test_embedded_accepts_workflows_on_the_given_known_triggers(tmp_path: Path) -> None:
+    env = _env(tmp_path, "embedded:db.sqlite3")
+
+    with connect(env, tmp_path, known_triggers=("custom:event", ACTIVE)) as client:
+        created = client.workflows.create(_flow("custom:event"))
+        assert client.workflows.create(_flow(ACTIVE)).trigger_name == ACTIVE
+        with pytest.raises(NotFoundError, match=r"Trigger other:event not found \(known trig"):
+            client.workflows.create(_flow("other:event"))
+        assert [flow.id for flow in client.workflows.list(trigger_name="custom:event")] == [
+            created.id
+        ]
+
+
+def test_embedded_defaults_to_the_default_known_triggers(tmp_path: Path) -> None:
+    with connect(_env(tmp_path, "embedded:db.sqlite3"), tmp_path) as client:
+        assert client.workflows.create(_flow(ACTIVE)).trigger_name == ACTIVE
+        with pytest.raises(NotFoundError, match="Trigger custom:event not found"):
+            client.workflows.create(_flow("custom:event"))
+
+
+def test_the_projects_known_triggers_reach_the_embedded_emulator(tmp_path: Path) -> None:
+    (tmp_path / "syncctl.toml").write_text(
+        'known_triggers = ["custom:event"]\n'
+        "[environments.local]\n"
+        'url = "embedded:.syncctl/db.sqlite3"\n'
+        'token_env = "SYNCCTL_TEST_CLIENT_TOKEN"\n',
+        encoding="utf-8",
+    )
+    config = load_config(cwd=tmp_path)
+    env = config.environment(None)
+
+    with open_session(config, env, lock=False) as session:
+        assert session.api.workflows.create(_flow("custom:event")).trigger_name == "custom:event"
+        with pytest.raises(NotFoundError, match=f"Trigger {ACTIVE} not found"):
+            session.api.workflows.create(_flow(ACTIVE))
+
+
+def test_known_triggers_leave_a_network_environment_alone(tmp_path: Path) -> None:
+    code = (
+        "import os, sys, pathlib;"
+        "os.environ['SYNCCTL_TEST_CLIENT_TOKEN'] = 't';"
+        "from syncctl.config import Environment;"
+        "from syncctl.connect import connect;"
+        "env = Environment('test', 'https://x.test', 'SYNCCTL_TEST_CLIENT_TOKEN',"
+        " pathlib.Path('s.json'), page_size=9);"
+        "client = connect(env, pathlib.Path('.'), known_triggers=('custom:event',));"
+        "print(client.base_url, client.page_size,"
+        " sorted(m for m in sys.modules if m.startswith('syncctl.emulator')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    ).stdout
+    assert out.strip() == "https://x.test 9 []"

@@ -30,7 +30,7 @@ def open_session(config: Config, env: Environment, *, lock: bool) -> Iterator[Se
     with contextlib.ExitStack() as stack:
         if lock:
             stack.enter_context(store.locked())
-        api = stack.enter_context(connect(env, config.root))
+        api = stack.enter_context(connect(env, config.root, known_triggers=config.known_triggers))
         yield Session(config, env, api, store)
 
 
