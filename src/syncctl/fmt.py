@@ -239,7 +239,7 @@ def _kind_of(path: Path, workflows: Path) -> Kind:
     """A file under the workflows folder (absolute, resolved) is a workflow file, any other a
     job file: the rule ``validate`` applies."""
     absolute = Path(os.path.abspath(path))  # noqa: PTH100
-    return WORKFLOW if absolute.is_relative_to(workflows) and absolute != workflows else SYNC_JOB
+    return WORKFLOW if absolute.is_relative_to(workflows) else SYNC_JOB
 
 
 def format_paths(paths: Sequence[Path], config: Config, *, check: bool) -> FormatReport:
