@@ -32,11 +32,11 @@ def test_describe_gives_the_schedule_in_words_in_utc(expression: str, words: str
     [
         (
             "0 */6 * *",
-            "cron expression '0 */6 * *' has 4 field(s); it takes five: "
-            "minute hour day-of-month month day-of-week",
+            "cron expression '0 */6 * *' has 4 fields; it takes five: "
+            "minute hour day-of-month month day-of-week (UTC)",
         ),
-        ("0 0 0 */6 * * *", "cron expression '0 0 0 */6 * * *' has 7 field(s);"),
-        ("@daily", "cron expression '@daily' has 1 field(s);"),
+        ("0 0 0 */6 * * *", "cron expression '0 0 0 */6 * * *' has 7 fields;"),
+        ("@daily", "cron expression '@daily' has 1 field;"),
         ("61 * * * *", "cron expression '61 * * * *': the minute field '61' is not valid"),
         ("0 0 31 2 *", "the day-of-month field '31' is not valid"),
         ("0 0 * 13 *", "the month field '13' is not valid"),

@@ -11,10 +11,11 @@ from syncctl.config import Config
 from syncctl.rules.base import FileContext
 from syncctl.rules.sj010_schema import check_schema
 from syncctl.rules.sj803_jsonata_syntax import check as check_jsonata
-from syncctl.rules.sj902_cron_expression import FIELDS, check_cron, cron_problem
+from syncctl.rules.sj902_cron_expression import check_cron
 from syncctl.rules.sj904_unknown_trigger import check_trigger
 from syncctl.rules.sj905_literal_job_id import check_literal_id
 from syncctl.rules.sj906_workflow_layout import check_workflow_layout
+from syncctl.schedule import FIELDS, problem
 
 
 def _cron_step(cron: str) -> str:
@@ -29,7 +30,7 @@ def _cron_step(cron: str) -> str:
     ["0 */6 * * *", "*/15 9-17 * * MON-FRI", "0 0 L * *", "0 3 * JAN,JUL 1#2", "0 0 1,15 * 7"],
 )
 def test_a_valid_cron_expression_passes(cron: str) -> None:
-    assert cron_problem(cron) is None
+    assert problem(cron) is None
     assert run_file(check_cron, _cron_step(cron)) == []
 
 
@@ -51,7 +52,7 @@ def test_a_bad_field_is_named_and_pointed_at(cron: str, field: str, column: int)
     assert (finding.line, finding.column, finding.rule) == (6, column, "SJ902")
     wrong = cron.split()[FIELDS.index(field)]
     assert finding.message == (
-        f"step 1: cron_expression {cron!r}: the {field} field {wrong!r} is not valid"
+        f"step 1: cron expression {cron!r}: the {field} field {wrong!r} is not valid"
     )
     assert finding.hint is not None
     assert finding.hint.startswith(f"{field} takes ")
@@ -66,7 +67,7 @@ def test_a_wrong_field_count_is_reported_at_the_start(cron: str, count: str) -> 
     (finding,) = run_file(check_cron, _cron_step(cron))
     assert where([finding]) == [(6, 25, "SJ902")]
     assert finding.message == (
-        f"step 1: cron_expression {cron!r} has {count}; it takes five: "
+        f"step 1: cron expression {cron!r} has {count}; it takes five: "
         "minute hour day-of-month month day-of-week (UTC)"
     )
 
