@@ -2,8 +2,8 @@
 
 ::
 
-    api.py        SyncJobClient, and a Collection per kind (client.jobs, client.workflows):
-                  list (lazy, all pages) / get / create / update / delete
+    api.py        SyncJobClient: one request machinery, a Collection per kind (jobs, workflows)
+    collection.py Collection: list (lazy, all pages) / get / create / update / delete; Page
     endpoints.py  each kind's path, error noun, answer shape and lost-create hint
     models.py     LiveJob, LiveWorkflow: live objects validated where they enter, a page at a time
     retry.py      RetryPolicy, Retry-After parsing, which failures are retried for which method
@@ -17,7 +17,8 @@ emulator.
 
 from __future__ import annotations
 
-from syncctl.client.api import Collection, JobDict, Page, SyncJobClient, Timeouts
+from syncctl.client.api import JobDict, SyncJobClient, Timeouts
+from syncctl.client.collection import Collection, Page
 from syncctl.client.models import LiveJob, LiveWorkflow
 from syncctl.client.ratelimit import RateLimiter
 from syncctl.client.retry import RetryPolicy

@@ -1,13 +1,14 @@
 """``SyncJobClient``: the typed, thread-safe client of the sync-job and workflow APIs over httpx.
 
-One client speaks to every kind's path through a ``Collection`` per kind: ``client.jobs``
-(``/sync-job``; ``client.list/get/create/update/delete`` are its calls) and ``client.workflows``
-(``/workflow``). They share one request machinery: retries, the rate limit, the request counter
-and the POST rule. Objects are returned as models (``LiveJob``, ``LiveWorkflow`` from
-``syncctl.client.models``), validated here, where they enter: a listing one page at a time, with
-one ``TypeAdapter``. An object that does not fit (a listing entry without ``id``…) is one error
-line naming the endpoint and the key path. Fields the model does not type are kept as sent, so
-the client never drops a field it does not know.
+One client speaks to every kind's path through a ``Collection`` per kind
+(``syncctl.client.collection``): ``client.jobs`` (``/sync-job``; the client's own
+``list/get/create/update/delete`` are its calls) and ``client.workflows`` (``/workflow``). They
+share the one request machinery here: retries, the rate limit, the request counter, the POST rule
+and redaction. Objects are returned as models (``LiveJob``, ``LiveWorkflow`` from
+``syncctl.client.models``), validated where they enter: a listing one page at a time, with one
+``TypeAdapter``. An object that does not fit (a listing entry without ``id``…) is one error line
+naming the endpoint and the key path. Fields the model does not type are kept as sent, so the
+client never drops a field it does not know.
 
 One client may be shared by many threads: httpx's connection pool is thread-safe, the rate limiter
 and the request counter take locks, and no other state changes after construction. Retries,
@@ -24,13 +25,13 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Generic
-from urllib.parse import quote
+from typing import Any
 
 import httpx
 
 from syncctl import __version__
-from syncctl.client.endpoints import JOB_ENDPOINT, WORKFLOW_ENDPOINT, Endpoint
+from syncctl.client.collection import Collection, FilterValue, Page
+from syncctl.client.endpoints import JOB_ENDPOINT, WORKFLOW_ENDPOINT
 from syncctl.client.failures import (
     Redactor,
     error_from_response,
@@ -39,7 +40,7 @@ from syncctl.client.failures import (
     outcome_unknown,
     transport_error,
 )
-from syncctl.client.models import LiveJob, LiveShapeError, LiveWorkflow, T
+from syncctl.client.models import LiveJob, LiveWorkflow
 from syncctl.client.ratelimit import RateLimiter
 from syncctl.client.retry import (
     MAYBE_PROCESSED_STATUSES,
@@ -55,7 +56,6 @@ from syncctl.errors import ApiError, OutcomeUnknownError
 
 JobDict = dict[str, Any]
 """A request body (a payload or the fields of a PATCH); answers are models (``LiveJob``…)."""
-FilterValue = str | int | bool
 
 logger = logging.getLogger("syncctl.client")
 
@@ -79,22 +79,6 @@ class Timeouts:
 
     def to_dict(self) -> dict[str, float]:
         return {"connect": self.connect, "read": self.read, "write": self.write, "pool": self.pool}
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    """One page of a listing: its objects, the cursor of the next page, its 1-based number."""
-
-    items: tuple[T, ...]
-    next_cursor: str | None
-    number: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "items": [item.body for item in self.items],
-            "next_cursor": self.next_cursor,
-            "number": self.number,
-        }
 
 
 class SyncJobClient:
@@ -330,123 +314,3 @@ class SyncJobClient:
     def _invalid(self, method: str, path: str, why: str, status: int) -> ApiError:
         """A 2xx answer whose body is not what the API promises."""
         return invalid_body(method, self._redact(path), why, redact=self._redact, status=status)
-
-
-class Collection(Generic[T]):
-    """CRUD on one kind's collection (``endpoint.path``) through its client's requests.
-
-    Answers are validated by ``endpoint.shape``; listings are lazy and whole (a page that still
-    fails after retries raises), with the client's ``page_size`` as ``limit``.
-    """
-
-    def __init__(self, client: SyncJobClient, endpoint: Endpoint[T]) -> None:
-        self._client = client
-        self.endpoint = endpoint
-
-    def __repr__(self) -> str:
-        return f"Collection({self.endpoint.path!r})"
-
-    def list_pages(self, *, limit: int | None = None, **filters: FilterValue) -> Iterator[Page[T]]:
-        """Every page of ``GET <path>``, fetched lazily (a page is requested when it is
-        consumed). A page that still fails after retries raises: a listing is whole or an error."""
-        client, path = self._client, self.endpoint.path
-        params = {key: _query_value(value) for key, value in filters.items()}
-        limit = client.page_size if limit is None else limit
-        if limit is not None:
-            params["limit"] = str(limit)
-        cursor: str | None = None
-        seen: set[str] = set()
-        number = 0
-        while True:
-            query = dict(params) if cursor is None else {**params, "next_cursor": cursor}
-            response = client._send("GET", path, params=query)
-            body = client._decode("GET", path, response)
-            number += 1
-            try:
-                listed = self.endpoint.shape.page(body)
-            except LiveShapeError as exc:
-                raise client._invalid(
-                    "GET",
-                    path,
-                    f"page {number}: {exc}; expected {{result: [{self.endpoint.listed}], "
-                    "next_cursor: string|null}",
-                    response.status_code,
-                ) from None
-            page = Page(tuple(listed.result), listed.next_cursor or None, number)
-            yield page
-            if not page.next_cursor:
-                return
-            if page.next_cursor in seen:
-                raise client._invalid(
-                    "GET",
-                    path,
-                    f"next_cursor repeats on page {number}",
-                    response.status_code,
-                )
-            seen.add(page.next_cursor)
-            cursor = page.next_cursor
-
-    def list(self, *, limit: int | None = None, **filters: FilterValue) -> Iterator[T]:
-        """Every object matching ``filters`` (e.g. ``trigger_name``), across all pages, lazily."""
-        for page in self.list_pages(limit=limit, **filters):
-            yield from page.items
-
-    def get(self, object_id: str) -> T:
-        path = self._item_path(object_id)
-        return self._object("GET", path, self._client._send("GET", path))
-
-    def create(self, payload: Mapping[str, Any]) -> T:
-        """POST a new object. Never retried once it may have reached the server: an unknown
-        outcome raises ``OutcomeUnknownError`` and the caller looks the object up before trying
-        again (the error's hint says how)."""
-        path, lookup = self.endpoint.path, self.endpoint.lookup
-        response = self._client._send("POST", path, body=payload, lookup=lookup)
-        return self._object("POST", path, response)
-
-    def update(self, object_id: str, fields: Mapping[str, Any]) -> T:
-        """PATCH the given top-level fields (send complete values: that is what makes it safe
-        to retry)."""
-        path = self._item_path(object_id)
-        return self._object("PATCH", path, self._client._send("PATCH", path, body=fields))
-
-    def delete(self, object_id: str) -> dict[str, str]:
-        """DELETE an object; ``{"id": …}``. A 404 on a retry after a lost response counts as
-        done."""
-        client, path = self._client, self._item_path(object_id)
-        response = client._send("DELETE", path)
-        if response.status_code == 404 or not response.content:
-            return {"id": object_id}
-        if not isinstance(client._decode("DELETE", path, response), dict):
-            raise client._invalid(
-                "DELETE",
-                path,
-                "expected an object",
-                response.status_code,
-            )
-        return {"id": object_id}
-
-    def _item_path(self, object_id: str) -> str:
-        if not isinstance(object_id, str) or not object_id:
-            raise ValueError(f"a {self.endpoint.noun} id must be a non-empty string")
-        return f"{self.endpoint.path}/{quote(object_id, safe='')}"
-
-    def _object(self, method: str, path: str, response: httpx.Response) -> T:
-        """The object in a response body; a body that is not one is an error naming the key
-        path (after a POST: an unknown outcome, since the object may have been created)."""
-        client, noun, lookup = self._client, self.endpoint.noun, self.endpoint.lookup
-        body = client._decode(method, path, response, lookup)
-        try:
-            return self.endpoint.shape.one(body)
-        except LiveShapeError as exc:
-            why = f"{exc}; expected a {noun} object"
-        status = response.status_code
-        if method == "POST":
-            cause = f"{status} without a {noun} object ({why})"
-            raise client._unknown(method, path, cause, lookup, status)
-        raise client._invalid(method, path, why, status)
-
-
-def _query_value(value: FilterValue) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)

@@ -1,0 +1,159 @@
+"""``Collection``: CRUD on one kind's path (``/sync-job``, ``/workflow``) through a client.
+
+The client (``syncctl.client.api``) owns the one request machinery (retries, rate limit, request
+counter, redaction); a ``Collection`` adds what is per kind: the paths, the paging of a listing,
+and the validation of answers by the kind's ``Endpoint`` (``syncctl.client.endpoints``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic
+from urllib.parse import quote
+
+import httpx
+
+from syncctl.client.endpoints import Endpoint
+from syncctl.client.models import LiveShapeError, T
+
+if TYPE_CHECKING:
+    from syncctl.client.api import SyncJobClient
+
+FilterValue = str | int | bool
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a listing: its objects, the cursor of the next page, its 1-based number."""
+
+    items: tuple[T, ...]
+    next_cursor: str | None
+    number: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "items": [item.body for item in self.items],
+            "next_cursor": self.next_cursor,
+            "number": self.number,
+        }
+
+
+class Collection(Generic[T]):
+    """CRUD on one kind's collection (``endpoint.path``) through its client's requests.
+
+    Answers are validated by ``endpoint.shape``; listings are lazy and whole (a page that still
+    fails after retries raises), with the client's ``page_size`` as ``limit``.
+    """
+
+    def __init__(self, client: SyncJobClient, endpoint: Endpoint[T]) -> None:
+        self._client = client
+        self.endpoint = endpoint
+
+    def __repr__(self) -> str:
+        return f"Collection({self.endpoint.path!r})"
+
+    def list_pages(self, *, limit: int | None = None, **filters: FilterValue) -> Iterator[Page[T]]:
+        """Every page of ``GET <path>``, fetched lazily (a page is requested when it is
+        consumed). A page that still fails after retries raises: a listing is whole or an error."""
+        client, path = self._client, self.endpoint.path
+        params = {key: _query_value(value) for key, value in filters.items()}
+        limit = client.page_size if limit is None else limit
+        if limit is not None:
+            params["limit"] = str(limit)
+        cursor: str | None = None
+        seen: set[str] = set()
+        number = 0
+        while True:
+            query = dict(params) if cursor is None else {**params, "next_cursor": cursor}
+            response = client._send("GET", path, params=query)
+            body = client._decode("GET", path, response)
+            number += 1
+            try:
+                listed = self.endpoint.shape.page(body)
+            except LiveShapeError as exc:
+                raise client._invalid(
+                    "GET",
+                    path,
+                    f"page {number}: {exc}; expected {{result: [{self.endpoint.listed}], "
+                    "next_cursor: string|null}",
+                    response.status_code,
+                ) from None
+            page = Page(tuple(listed.result), listed.next_cursor or None, number)
+            yield page
+            if not page.next_cursor:
+                return
+            if page.next_cursor in seen:
+                raise client._invalid(
+                    "GET",
+                    path,
+                    f"next_cursor repeats on page {number}",
+                    response.status_code,
+                )
+            seen.add(page.next_cursor)
+            cursor = page.next_cursor
+
+    def list(self, *, limit: int | None = None, **filters: FilterValue) -> Iterator[T]:
+        """Every object matching ``filters`` (e.g. ``trigger_name``), across all pages, lazily."""
+        for page in self.list_pages(limit=limit, **filters):
+            yield from page.items
+
+    def get(self, object_id: str) -> T:
+        path = self._item_path(object_id)
+        return self._object("GET", path, self._client._send("GET", path))
+
+    def create(self, payload: Mapping[str, Any]) -> T:
+        """POST a new object. Never retried once it may have reached the server: an unknown
+        outcome raises ``OutcomeUnknownError`` and the caller looks the object up before trying
+        again (the error's hint says how)."""
+        path, lookup = self.endpoint.path, self.endpoint.lookup
+        response = self._client._send("POST", path, body=payload, lookup=lookup)
+        return self._object("POST", path, response)
+
+    def update(self, object_id: str, fields: Mapping[str, Any]) -> T:
+        """PATCH the given top-level fields (send complete values: that is what makes it safe
+        to retry)."""
+        path = self._item_path(object_id)
+        return self._object("PATCH", path, self._client._send("PATCH", path, body=fields))
+
+    def delete(self, object_id: str) -> dict[str, str]:
+        """DELETE an object; ``{"id": …}``. A 404 on a retry after a lost response counts as
+        done."""
+        client, path = self._client, self._item_path(object_id)
+        response = client._send("DELETE", path)
+        if response.status_code == 404 or not response.content:
+            return {"id": object_id}
+        if not isinstance(client._decode("DELETE", path, response), dict):
+            raise client._invalid(
+                "DELETE",
+                path,
+                "expected an object",
+                response.status_code,
+            )
+        return {"id": object_id}
+
+    def _item_path(self, object_id: str) -> str:
+        if not isinstance(object_id, str) or not object_id:
+            raise ValueError(f"a {self.endpoint.noun} id must be a non-empty string")
+        return f"{self.endpoint.path}/{quote(object_id, safe='')}"
+
+    def _object(self, method: str, path: str, response: httpx.Response) -> T:
+        """The object in a response body; a body that is not one is an error naming the key
+        path (after a POST: an unknown outcome, since the object may have been created)."""
+        client, noun, lookup = self._client, self.endpoint.noun, self.endpoint.lookup
+        body = client._decode(method, path, response, lookup)
+        try:
+            return self.endpoint.shape.one(body)
+        except LiveShapeError as exc:
+            why = f"{exc}; expected a {noun} object"
+        status = response.status_code
+        if method == "POST":
+            cause = f"{status} without a {noun} object ({why})"
+            raise client._unknown(method, path, cause, lookup, status)
+        raise client._invalid(method, path, why, status)
+
+
+def _query_value(value: FilterValue) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
