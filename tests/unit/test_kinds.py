@@ -1,8 +1,8 @@
 """Kinds: the sync-job table agrees with its schema, and a new field is one line plus the schema.
 
 The round trip copies the sync-job kind with one more field line and the schema with one more
-property, and follows a job through loader + schema, canonical form, emulator and the plan's
-diff: no other module needs a change.
+property, and follows a job through loader + schema, canonical form, emulator, the normaliser's
+diff and the plan (create, update, noop): no other module needs a change.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from syncctl.canonical import TOP_ORDER, canonical_job, dump_job
+from syncctl.client.models import LiveJob
 from syncctl.config import default_config
 from syncctl.emulator.jobs import Invalid, check_fields, create_defaults, merged, new_job, ordered
 from syncctl.emulator.store import Store
@@ -25,6 +26,8 @@ from syncctl.kinds import KINDS, NO_DEFAULT, SYNC_JOB, WORKFLOW, Access, Field, 
 from syncctl.loader import load_text
 from syncctl.model import JobSpec
 from syncctl.reconcile.normalise import changed_fields, content_hash, diff, normalise
+from syncctl.reconcile.plan import Create, DesiredJob, Noop, Update, make_plan
+from syncctl.reconcile.state import Entry, State
 from syncctl.rules.base import JobFile
 from syncctl.syncjob import LOCAL_KEYS, READ_ONLY_FIELDS, WRITABLE_FIELDS
 from syncctl.validate import validate_paths
@@ -434,3 +437,48 @@ def test_the_checked_model_refuses_a_key_the_sync_job_table_lacks() -> None:
         JobSpec.from_job(_job_file(JOB))
     spec = JobSpec.from_job(_job_file(JOB.replace("priority: 5", "description: d")))
     assert "description" not in spec.payload()
+
+
+def _desired(priority: int | None) -> DesiredJob:
+    """The job file ``JOB`` with ``priority`` as the plan gets it under the copied kind."""
+    kind = with_priority()
+    payload = normalise(JobSpec.trusted(_job_file(JOB)).payload(), kind) | {"priority": priority}
+    return DesiredJob("zendesk/tickets", "zendesk", "Tickets", payload, kind=kind)
+
+
+def _planned(job: DesiredJob, *live_priority: Any) -> Any:
+    """The one change of a plan for ``job``: against a managed live job holding the one
+    ``live_priority`` given, else against no live job at all."""
+    state, lives = State("local"), []
+    if live_priority:
+        (value,) = live_priority
+        current = {**job.payload, "id": "j1", "priority": value, "updated_at": "2026-01-01"}
+        lives = [LiveJob.model_validate(current)]
+        state = State("local", 1, {job.key: Entry("j1", "h")})
+    (change,) = make_plan("local", [job], state, lives, kind=job.kind).changes
+    return change
+
+
+def test_the_plan_patches_a_changed_new_field_alone() -> None:
+    job = _desired(7)
+    change = _planned(job, 5)
+    assert isinstance(change, Update)
+    assert [(d.field, d.path, d.before, d.after) for d in change.diff] == [
+        ("priority", "$.priority", 5, 7)
+    ]
+    assert change.send == {"priority": 7}
+    assert change.hash == content_hash(job.payload, with_priority())
+    assert change.hash != _planned(_desired(5), 5).hash  # hashed: state sees the field change
+
+
+def test_the_plan_leaves_an_equal_new_field_alone() -> None:
+    assert isinstance(_planned(_desired(7), 7), Noop)
+    assert isinstance(_planned(_desired(7), "7"), Noop)  # an integer compares by number
+    assert isinstance(_planned(_desired(None), None), Noop)
+
+
+def test_the_plan_creates_a_job_with_the_new_field() -> None:
+    change = _planned(_desired(7))
+    assert isinstance(change, Create)
+    assert change.send["priority"] == 7
+    assert list(change.send) == list(with_priority().sent)

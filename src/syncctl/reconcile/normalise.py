@@ -27,7 +27,6 @@ from typing import Any, Literal
 from syncctl.findings import PathPart, format_path
 from syncctl.kinds import SYNC_JOB, Kind
 
-SERVER_DEFAULTED = SYNC_JOB.server_defaulted  # the plan leaves these out of a create when null
 ELEMENT_DIFFED = "resources"  # the list whose entries are matched by identity, not position
 
 Payload = dict[str, Any]

@@ -4,6 +4,9 @@ Changes are typed values, one type per action (``Create``, ``Update``, ``Delete`
 ``Move``, ``Noop``), in a deterministic order (create, update, delete, adopt, move, noop;
 by job key within each). Unmanaged live jobs (owned by no file) are counted and listed and
 never touched; managed jobs whose file is gone are listed as orphaned unless ``prune`` is set.
+
+The plan reads the fields it compares, hashes and sends from one kind's table (``syncctl.kinds``;
+default: sync jobs), so a field added to that table is planned with no change here.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from typing import Any, ClassVar, TypeAlias
 from syncctl.client.models import LiveJob
 from syncctl.errors import PlanError
 from syncctl.graph import JobGraph, job_graph
+from syncctl.kinds import SYNC_JOB, Kind
 from syncctl.reconcile.normalise import (
-    SERVER_DEFAULTED,
     FieldChange,
     Payload,
     changed_fields,
@@ -45,17 +48,19 @@ ORDER = {action: index for index, action in enumerate(Action)}
 
 @dataclass(frozen=True, slots=True)
 class DesiredJob:
-    """A job file as it should exist in one environment (its payload normalised)."""
+    """A job file as it should exist in one environment (its payload normalised by ``kind``'s
+    table, which its hash reads too)."""
 
     key: str
     integration: str
     label: str
     payload: Payload
     protected: bool = False
+    kind: Kind = SYNC_JOB
 
     @property
     def hash(self) -> str:
-        return content_hash(self.payload)
+        return content_hash(self.payload, self.kind)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -284,9 +289,14 @@ def make_plan(
     live: Sequence[LiveJob],
     *,
     prune: bool = False,
+    kind: Kind = SYNC_JOB,
 ) -> Plan:
     """Compare what the files want with what state says we own and what the API has (live
-    jobs as the client validated them)."""
+    jobs as the client validated them), field by field as ``kind``'s table says: every desired
+    job must be of that kind."""
+    strangers = [job.key for job in desired if job.kind is not kind]
+    if strangers:
+        raise ValueError(f"not of kind {kind.name}, yet planned as one: {', '.join(strangers)}")
     live_by_id = {job.id: job for job in live}
     wanted = {job.key: job for job in desired}
     managed_ids = {entry.id for entry in state.jobs.values()}
@@ -373,7 +383,8 @@ def make_plan(
 
 def _create(job: DesiredJob, *, note: str | None = None) -> Create:
     # A field the server defaults is left out when the file leaves it out (null is refused).
-    send = {k: v for k, v in job.payload.items() if not (k in SERVER_DEFAULTED and v is None)}
+    defaulted = job.kind.server_defaulted
+    send = {k: v for k, v in job.payload.items() if not (k in defaulted and v is None)}
     return Create(
         key=job.key,
         integration=job.integration,
@@ -427,7 +438,7 @@ def _against(
 ) -> Change:
     """Update, noop or adopt: the file compared with the live job it owns (or will own)."""
     body = current.body
-    changes = diff(job.payload, body)
+    changes = diff(job.payload, body, job.kind)
     graph = _changed_graph(job, body) if any(c.field == "resources" for c in changes) else None
     seen = fingerprint(body)
     if adopt:
@@ -437,7 +448,7 @@ def _against(
             integration=job.integration,
             label=job.label,
             diff=changes,
-            send=changed_fields(changes, job.payload) if changes else None,
+            send=changed_fields(changes, job.payload, job.kind) if changes else None,
             hash=job.hash,
             protected=job.protected,
             fingerprint=seen,
@@ -451,7 +462,7 @@ def _against(
             integration=job.integration,
             label=job.label,
             diff=changes,
-            send=changed_fields(changes, job.payload),
+            send=changed_fields(changes, job.payload, job.kind),
             hash=job.hash,
             protected=job.protected,
             fingerprint=seen,
@@ -473,7 +484,7 @@ def _against(
 def _changed_graph(job: DesiredJob, current: Mapping[str, Any]) -> JobGraph | None:
     """The desired graph when its node/edge set differs from the live job's, else ``None``."""
     want = job_graph(job.key, job.payload)
-    have = job_graph(job.key, normalise(current))
+    have = job_graph(job.key, normalise(current, job.kind))
     return want if want.shape() != have.shape() else None
 
 
@@ -489,7 +500,7 @@ def _move_source(
         if key in taken:
             continue
         current = live_by_id.get(state.jobs[key].id)
-        if current is not None and not diff(job.payload, current.body):
+        if current is not None and not diff(job.payload, current.body, job.kind):
             return key
     return None
 

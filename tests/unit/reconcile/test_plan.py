@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from syncctl.client.models import LiveJob
 from syncctl.errors import PlanError
+from syncctl.kinds import SYNC_JOB, Access, Field
 from syncctl.reconcile.normalise import content_hash, normalise
 from syncctl.reconcile.plan import Action, DesiredJob, check_mass_delete, make_plan
 from syncctl.reconcile.state import Entry, Pending, State
@@ -251,3 +253,60 @@ def test_gone_managed_job_adopts_a_live_job_with_its_label_instead_of_duplicatin
     (change,) = plan.changes
     assert (change.action, change.id) == (Action.ADOPT, "2")
     assert change.note == "its recorded job is gone; adopting the live job with its label"
+
+
+# --- the plan reads its kind's table -------------------------------------------------------------
+
+
+def _ranked_fields() -> tuple[Field, ...]:
+    """The sync-job lines with ``rank`` (server-defaulted) and a runtime the server leaves alone."""
+    lines = [
+        dataclasses.replace(f, server_defaulted=False) if f.server_defaulted else f
+        for f in SYNC_JOB.fields
+    ]
+    return (*lines, Field("rank", Access.SENT, ("integer", "null"), server_defaulted=True))
+
+
+RANKED = dataclasses.replace(SYNC_JOB, fields=_ranked_fields())
+
+
+def ranked(key: str, **fields: Any) -> DesiredJob:
+    """``desired`` under the ``RANKED`` kind."""
+    job = desired(key, **fields)
+    payload = normalise({**job.payload, **fields}, RANKED)
+    return dataclasses.replace(job, payload=payload, kind=RANKED)
+
+
+def test_a_create_leaves_out_what_the_plans_kind_says_the_server_defaults() -> None:
+    job = ranked("zendesk/tickets", default_runtime_version=None)
+    (change,) = make_plan("local", [job], State("local"), [], kind=RANKED).changes
+    assert change.send is not None
+    assert "rank" not in change.send
+    assert change.send["default_runtime_version"] is None
+    assert change.hash == job.hash == content_hash(job.payload, RANKED)
+    assert job.hash != content_hash(job.payload)
+
+
+def test_a_rename_is_a_move_only_when_the_plans_kind_finds_no_difference() -> None:
+    job = ranked("zendesk/new-name", label="Tickets", rank=2)
+    state = state_of(zendesk__old_name="5")
+    plan = make_plan("local", [job], state, [live("5", job, rank=1)], kind=RANKED)
+    assert actions(plan) == [("create", "zendesk/new-name", None)]
+    assert [o.key for o in plan.orphaned] == ["zendesk/old_name"]
+    same = make_plan("local", [job], state, [live("5", job)], kind=RANKED)
+    assert actions(same) == [("move", "zendesk/new-name", "5")]
+
+
+def test_an_adoption_patches_what_the_plans_kind_compares() -> None:
+    job = ranked("zendesk/tickets", label="Tickets", rank=2)
+    plan = make_plan("local", [job], State("local"), [live("7", job, rank=1)], kind=RANKED)
+    (change,) = plan.changes
+    assert (change.action, change.id, change.send) == (Action.ADOPT, "7", {"rank": 2})
+    assert [(d.field, d.before, d.after) for d in change.diff] == [("rank", 1, 2)]
+
+
+def test_a_job_of_another_kind_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match=r"not of kind sync_job, yet planned as one: zendesk/b$"):
+        make_plan("local", [desired("zendesk/a"), ranked("zendesk/b")], State("local"), [])
+    with pytest.raises(ValueError, match=r": zendesk/a$"):
+        make_plan("local", [desired("zendesk/a")], State("local"), [], kind=RANKED)
