@@ -6,11 +6,16 @@ Format (``format_version`` 2; design §10)::
      "sync_job": {
        "entries": {"zendesk/tickets": {"id": "…", "hash": "sha256:…", "protected": false}},
        "pending": {"hubspot/contacts": {"label": "…", "integration": "hubspot", "hash": "…"}}},
-     "workflow": {"entries": {}, "pending": {}}}
+     "workflow": {
+       "entries": {"workflow:onboarding": {"id": "…", "hash": "sha256:…", "protected": false}},
+       "pending": {"workflow:nightly": {"trigger_name": "integrated_account:active", "hash": "…"}}}}
 
 There is one section per kind of ``syncctl.kinds.KINDS``, named after the kind, in that order.
-``pending`` records a create that was sent but whose answer was not yet recorded: after a crash
-the next run looks the object up (a job: by integration and label) before creating it again.
+Every kind's entries are ``Entry`` lines. ``pending`` records a create that was sent but whose
+answer was not yet recorded: after a crash the next run looks the object up before creating it
+again, by what the kind's pending record (``PENDING_TYPES``) holds: a job by integration and
+label (``Pending``), a workflow, which has no label, by content (``PendingWorkflow``: trigger and
+content hash; design §9). ``State`` changes any kind's section (``kind=``, default the jobs').
 
 Format 1 (today's files before kinds) had the sync jobs' ``jobs`` and ``pending`` at the top
 level. It is read as it is; only a command that writes state rewrites it in format 2, and
@@ -35,7 +40,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 from pydantic import (
     BaseModel,
@@ -50,7 +55,7 @@ from pydantic import (
 from pydantic import Field as ModelField
 
 from syncctl.errors import StateError
-from syncctl.kinds import KINDS, SYNC_JOB
+from syncctl.kinds import KINDS, SYNC_JOB, WORKFLOW, Kind
 from syncctl.typed_errors import first_error
 
 STATE_FORMAT = 2
@@ -61,6 +66,19 @@ _FILE = ConfigDict(extra="forbid")
 """Every model of the file: an unknown key (a typo such as ``protect``) is an error rather than
 silently ignored. Fields are strict by type (``StrictStr``…): ``"7"`` is not a number, ``1`` not
 ``true`` (a strict *config* would accept the entry dataclasses only as instances)."""
+
+
+class Record(Protocol):
+    """A line of the file: an entry or a pending create, as the file holds it."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class PendingCreate(Record, Protocol):
+    """A pending create of any kind: at least the content hash of what was sent."""
+
+    @property
+    def hash(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +97,8 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Pending:
-    """A create that was sent; its outcome is not recorded yet."""
+    """A sync-job create that was sent; its outcome is not recorded yet. After a crash the job
+    is looked up by ``integration`` and ``label`` before it is created again."""
 
     __pydantic_config__ = _FILE
 
@@ -92,13 +111,39 @@ class Pending:
 
 
 @dataclass(frozen=True, slots=True)
-class Section:
-    """One kind's part of the state: its entries (key -> ``Entry``) and pending creates."""
+class PendingWorkflow:
+    """A workflow create that was sent; its outcome is not recorded yet. Workflows have no
+    label, so after a crash the create is looked up by content (design §9): an unmanaged live
+    workflow with this ``trigger_name`` whose content hash (trigger and resolved config) is
+    ``hash``."""
 
     __pydantic_config__ = _FILE
 
+    trigger_name: StrictStr
+    hash: StrictStr
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"trigger_name": self.trigger_name, "hash": self.hash}
+
+
+PENDING_TYPES: Mapping[str, type[PendingCreate]] = {
+    SYNC_JOB.name: Pending,
+    WORKFLOW.name: PendingWorkflow,
+}
+"""The pending record of each kind, by kind name: what its lost-answer lookup needs. A kind
+without a line here cannot be written to or read from a state file."""
+
+_NOUNS = {SYNC_JOB.name: "job"}
+"""How messages name an object of a kind (default: the kind's name, ``_`` as a space)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One kind's part of the state: its entries (key -> ``Entry``) and pending creates (key ->
+    the kind's record of ``PENDING_TYPES``)."""
+
     entries: Mapping[str, Entry] = field(default_factory=dict)
-    pending: Mapping[str, Pending] = field(default_factory=dict)
+    pending: Mapping[str, PendingCreate] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -110,7 +155,10 @@ class Section:
 @dataclass(frozen=True, slots=True)
 class State:
     """One environment's state. ``jobs`` and ``pending`` are the ``sync_job`` section; the
-    sections of the other kinds are in ``others`` (by kind name), kept as they were read."""
+    sections of the other kinds are in ``others`` (by kind name; an empty section is left out).
+
+    Every change returns a new state with ``serial`` one higher. ``kind`` (a ``Kind`` or its
+    name, default sync jobs) says which section a change is made in; keys are per section."""
 
     environment: str
     serial: int = 0
@@ -118,40 +166,74 @@ class State:
     pending: Mapping[str, Pending] = field(default_factory=dict)
     others: Mapping[str, Section] = field(default_factory=dict)
 
-    def section(self, kind: str) -> Section:
-        """The section of the kind named ``kind`` (empty when it has none)."""
-        if kind == SYNC_JOB.name:
+    def section(self, kind: Kind | str) -> Section:
+        """The section of ``kind`` (empty when it has none)."""
+        name = _kind_name(kind)
+        if name == SYNC_JOB.name:
             return Section(self.jobs, self.pending)
-        return self.others.get(kind, Section())
+        return self.others.get(name, Section())
 
-    def owner_of(self, job_id: str) -> str | None:
-        for key, entry in self.jobs.items():
-            if entry.id == job_id:
+    def owner_of(self, remote_id: str, *, kind: Kind | str = SYNC_JOB) -> str | None:
+        """The key whose entry in ``kind``'s section owns the remote object ``remote_id``."""
+        for key, entry in self.section(kind).entries.items():
+            if entry.id == remote_id:
                 return key
         return None
 
-    def with_entry(self, key: str, entry: Entry) -> State:
-        jobs = dict(self.jobs)
-        jobs[key] = entry
-        pending = {k: v for k, v in self.pending.items() if k != key}
-        return replace(self, serial=self.serial + 1, jobs=jobs, pending=pending)
+    def with_entry(self, key: str, entry: Entry, *, kind: Kind | str = SYNC_JOB) -> State:
+        """Record that ``key`` owns ``entry`` (its pending create, if any, is done)."""
+        section = self.section(kind)
+        return self._with(
+            kind, Section({**section.entries, key: entry}, _dropped(section.pending, key))
+        )
 
-    def without(self, key: str) -> State:
-        jobs = {k: v for k, v in self.jobs.items() if k != key}
-        pending = {k: v for k, v in self.pending.items() if k != key}
-        return replace(self, serial=self.serial + 1, jobs=jobs, pending=pending)
+    def without(self, key: str, *, kind: Kind | str = SYNC_JOB) -> State:
+        """Forget ``key``: its entry and its pending create."""
+        section = self.section(kind)
+        return self._with(
+            kind, Section(_dropped(section.entries, key), _dropped(section.pending, key))
+        )
 
-    def with_pending(self, pending: Mapping[str, Pending]) -> State:
-        """Record creates about to be sent (all of a plan's at once: one write)."""
-        return replace(self, serial=self.serial + 1, pending={**self.pending, **pending})
+    def with_pending(
+        self, pending: Mapping[str, PendingCreate], *, kind: Kind | str = SYNC_JOB
+    ) -> State:
+        """Record creates about to be sent (all of a plan's at once: one write). Each record
+        must be ``kind``'s type of ``PENDING_TYPES`` (a ``TypeError`` otherwise)."""
+        name = _kind_name(kind)
+        wanted = PENDING_TYPES[name]
+        for key, record in pending.items():
+            if not isinstance(record, wanted):
+                raise TypeError(
+                    f"pending create {key!r} of kind {name} must be a {wanted.__name__}, "
+                    f"not a {type(record).__name__}"
+                )
+        section = self.section(name)
+        return self._with(name, Section(section.entries, {**section.pending, **pending}))
 
-    def moved(self, old: str, new: str) -> State:
-        if old not in self.jobs:
-            raise StateError(f"no job {old!r} in the {self.environment} state")
-        if new in self.jobs:
-            raise StateError(f"job {new!r} is already in the {self.environment} state")
-        jobs = {(new if k == old else k): v for k, v in self.jobs.items()}
-        return replace(self, serial=self.serial + 1, jobs=dict(sorted(jobs.items())))
+    def moved(self, old: str, new: str, *, kind: Kind | str = SYNC_JOB) -> State:
+        """Give ``old``'s entry to ``new`` (a renamed file); the remote object is unchanged."""
+        name = _kind_name(kind)
+        noun = _NOUNS.get(name, name.replace("_", " "))
+        section = self.section(name)
+        if old not in section.entries:
+            raise StateError(f"no {noun} {old!r} in the {self.environment} state")
+        if new in section.entries:
+            raise StateError(f"{noun} {new!r} is already in the {self.environment} state")
+        entries = {(new if k == old else k): v for k, v in section.entries.items()}
+        return self._with(name, Section(dict(sorted(entries.items())), section.pending))
+
+    def _with(self, kind: Kind | str, section: Section) -> State:
+        """This state with ``section`` as ``kind``'s and the next serial."""
+        name = _kind_name(kind)
+        if name == SYNC_JOB.name:
+            # ``with_pending`` admits only ``Pending`` records to the jobs' section.
+            pending = cast("Mapping[str, Pending]", section.pending)
+            return replace(self, serial=self.serial + 1, jobs=section.entries, pending=pending)
+        others = {k: v for k, v in self.others.items() if k != name}
+        if section != Section():
+            others[name] = section
+        ordered = {k.name: others[k.name] for k in KINDS if k.name in others}
+        return replace(self, serial=self.serial + 1, others=ordered)
 
     def to_dict(self) -> dict[str, Any]:
         """The state as the file holds it (format ``STATE_FORMAT``)."""
@@ -159,8 +241,24 @@ class State:
             "format_version": STATE_FORMAT,
             "environment": self.environment,
             "serial": self.serial,
-            **{kind.name: self.section(kind.name).to_dict() for kind in KINDS},
+            **{kind.name: self.section(kind).to_dict() for kind in KINDS},
         }
+
+
+_KIND_NAMES = tuple(kind.name for kind in KINDS)
+_V = TypeVar("_V")
+
+
+def _kind_name(kind: Kind | str) -> str:
+    """The name of ``kind``; a ``ValueError`` for a kind the state file has no section for."""
+    name = kind if isinstance(kind, str) else kind.name
+    if name not in _KIND_NAMES:
+        raise ValueError(f"no kind {name!r} in the state file (kinds: {', '.join(_KIND_NAMES)})")
+    return name
+
+
+def _dropped(table: Mapping[str, _V], key: str) -> dict[str, _V]:
+    return {k: v for k, v in table.items() if k != key}
 
 
 # -- the file formats, as pydantic models -------------------------------------------------------
@@ -190,11 +288,23 @@ class _FormatOne(BaseModel):
         return State(self.environment, self.serial, self.jobs, self.pending)
 
 
+def _section_model(kind: Kind) -> type[BaseModel]:
+    """The model of ``kind``'s section: ``Entry`` lines and the kind's pending records."""
+    record: Any = PENDING_TYPES[kind.name]
+    return create_model(
+        f"_{kind.name}_section",
+        __config__=_FILE,
+        entries=(dict[str, Entry], ModelField(default_factory=dict)),
+        pending=(dict[str, record], ModelField(default_factory=dict)),
+    )
+
+
+_SECTIONS = {kind.name: _section_model(kind) for kind in KINDS}
 _FORMAT_TWO_FIELDS: dict[str, Any] = {
     "format_version": (Literal[2], ...),
     "environment": (StrictStr, ...),
     "serial": (StrictInt, ModelField(default=0, ge=0)),
-    **{kind.name: (Section, ModelField(default_factory=Section)) for kind in KINDS},
+    **{name: (model, ModelField(default_factory=model)) for name, model in _SECTIONS.items()},
 }
 _FormatTwo: type[BaseModel] = create_model(
     "_FormatTwo",
@@ -210,14 +320,18 @@ _FORMATS: dict[int, TypeAdapter[Any]] = {
 
 
 def _from_format_two(model: BaseModel) -> State:
-    sections: dict[str, Section] = {kind.name: getattr(model, kind.name) for kind in KINDS}
+    sections = {kind.name: getattr(model, kind.name) for kind in KINDS}
     jobs = sections.pop(SYNC_JOB.name)
-    others = {name: section for name, section in sections.items() if section != Section()}
+    others = {
+        name: Section(section.entries, section.pending)
+        for name, section in sections.items()
+        if section.entries or section.pending
+    }
     return State(
         model.environment,  # type: ignore[attr-defined]
         model.serial,  # type: ignore[attr-defined]
-        dict(jobs.entries),
-        dict(jobs.pending),
+        jobs.entries,
+        jobs.pending,
         others,
     )
 
@@ -263,7 +377,7 @@ Cache = dict[tuple[str, str], Lines]
 """Rendered lines by (kind, ``entries``|``pending``), kept between writes."""
 
 
-def _table(entries: Mapping[str, Entry] | Mapping[str, Pending], cache: Lines) -> str:
+def _table(entries: Mapping[str, Record], cache: Lines) -> str:
     if not entries:
         return "{}"
     rows = []
@@ -287,7 +401,7 @@ def render(state: State, cache: Cache | None = None) -> str:
     lines: Cache = cache if cache is not None else {}
     sections = []
     for kind in KINDS:
-        section = state.section(kind.name)
+        section = state.section(kind)
         entries = _table(section.entries, lines.setdefault((kind.name, "entries"), {}))
         pending = _table(section.pending, lines.setdefault((kind.name, "pending"), {}))
         sections.append(
