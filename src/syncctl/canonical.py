@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from syncctl.kinds import SYNC_JOB, WORKFLOW, Kind
+from syncctl.kinds import SYNC_JOB, WORKFLOW, Kind, as_number
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/sync-job.schema.json\n"
 TOP_ORDER = SYNC_JOB.file_order
@@ -88,9 +88,7 @@ def key_order(keys: Iterable[Any], order: tuple[str, ...], last: tuple[str, ...]
 
 def is_runtime_v4(job: Mapping[str, Any]) -> bool:
     """``default_runtime_version`` is 4, compared by number (``"4"`` too)."""
-    version = job.get("default_runtime_version")
-    if isinstance(version, str) and version.strip().isdigit():
-        version = int(version)
+    version = as_number(job.get("default_runtime_version"))
     return isinstance(version, int) and not isinstance(version, bool) and version == 4
 
 

@@ -8,9 +8,19 @@ the workflows that name them.
 from __future__ import annotations
 
 from syncctl.kinds.sync_job import SYNC_JOB
-from syncctl.kinds.table import NO_DEFAULT, Access, Field, JsonType, Kind
+from syncctl.kinds.table import NO_DEFAULT, Access, Field, JsonType, Kind, as_number
 from syncctl.kinds.workflow import WORKFLOW
 
 KINDS: tuple[Kind, ...] = (SYNC_JOB, WORKFLOW)
 
-__all__ = ["KINDS", "NO_DEFAULT", "SYNC_JOB", "WORKFLOW", "Access", "Field", "JsonType", "Kind"]
+__all__ = [
+    "KINDS",
+    "NO_DEFAULT",
+    "SYNC_JOB",
+    "WORKFLOW",
+    "Access",
+    "Field",
+    "JsonType",
+    "Kind",
+    "as_number",
+]

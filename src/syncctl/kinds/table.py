@@ -72,6 +72,14 @@ def _is(value: Any, kind: JsonType) -> bool:
     return isinstance(value, list)
 
 
+def as_number(value: Any) -> Any:
+    """An integer field's value as the API means it: a string of digits (the TS SDK types
+    ``default_runtime_version`` as a string) reads as its number; anything else is unchanged."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     """One top-level field of a kind (one line of its table).

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from syncctl.findings import PathPart, format_path
-from syncctl.kinds import SYNC_JOB, Kind
+from syncctl.kinds import SYNC_JOB, Kind, as_number
 
 ELEMENT_DIFFED = "resources"  # the list whose entries are matched by identity, not position
 
@@ -38,9 +38,7 @@ def normalise(job: Mapping[str, Any], kind: Kind = SYNC_JOB) -> Payload:
     runtime version) written as a string of digits reads as its number."""
     payload = {name: job.get(name) for name in kind.sent}
     for name in kind.numeric:
-        value = payload[name]
-        if isinstance(value, str) and value.strip().isdigit():
-            payload[name] = int(value)
+        payload[name] = as_number(payload[name])
     return payload
 
 
