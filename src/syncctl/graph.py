@@ -12,7 +12,7 @@ draw live jobs too; ``load_job_graph`` finds a job file by key and validates it 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -26,7 +26,6 @@ from syncctl.rules._runtime import runtime_of
 from syncctl.validate import validate_tree
 
 EdgeKind = Literal["depends_on", "persists"]
-FORMATS = ("text", "mermaid", "dot")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,22 +192,6 @@ def render_dot(graph: JobGraph) -> str:
         lines.append(f"  n{edge.parent} -> n{edge.child}{style};")
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-RENDER: dict[str, Callable[[JobGraph], str]] = {
-    "text": render_text,
-    "mermaid": render_mermaid,
-    "dot": render_dot,
-}
-
-
-def render_graph(graph: JobGraph, fmt: str) -> str:
-    try:
-        return RENDER[fmt](graph)
-    except KeyError:
-        raise UsageError(
-            f"unknown graph format {fmt!r} (choose from {', '.join(FORMATS)})"
-        ) from None
 
 
 @dataclass(frozen=True, slots=True)

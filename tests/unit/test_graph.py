@@ -15,8 +15,8 @@ from syncctl.graph import (
     dot_string,
     job_graph,
     mermaid_label,
-    render_graph,
 )
+from syncctl.render.graph import GRAPH
 
 V4: dict[str, Any] = {
     "default_runtime_version": 4,
@@ -90,11 +90,11 @@ def test_v1_3_entries_are_labelled_method_resource_with_depends_on_edges() -> No
 def test_a_job_without_a_runtime_version_is_read_as_runtime_1_3() -> None:
     graph = job_graph("zendesk/tickets", {"resources": V3["resources"][:1]})
     assert (graph.runtime, [n.label for n in graph.nodes]) == (None, ["list ticketing/tickets"])
-    assert "runtime not set" in render_graph(graph, "text")
+    assert "runtime not set" in GRAPH.render("text", graph)
 
 
 def test_text_lists_nodes_with_what_they_come_after() -> None:
-    assert render_graph(job_graph("googlecalendar/events", V4), "text") == dedent(
+    assert GRAPH.render("text", job_graph("googlecalendar/events", V4)) == dedent(
         """\
         googlecalendar/events (runtime 4): 5 node(s), 4 edge(s)
           read-cursor (get_state)
@@ -107,7 +107,7 @@ def test_text_lists_nodes_with_what_they_come_after() -> None:
 
 
 def test_mermaid_is_a_flowchart_with_dotted_persists_edges() -> None:
-    assert render_graph(job_graph("googlecalendar/events", V4), "mermaid") == dedent(
+    assert GRAPH.render("mermaid", job_graph("googlecalendar/events", V4)) == dedent(
         """\
         flowchart TD
           n0["read-cursor (get_state)"]
@@ -124,7 +124,7 @@ def test_mermaid_is_a_flowchart_with_dotted_persists_edges() -> None:
 
 
 def test_dot_is_a_digraph_with_dashed_persists_edges() -> None:
-    assert render_graph(job_graph("zendesk/tickets", V3), "dot") == dedent(
+    assert GRAPH.render("dot", job_graph("zendesk/tickets", V3)) == dedent(
         """\
         digraph "zendesk/tickets" {
           node [shape=box];
@@ -136,8 +136,8 @@ def test_dot_is_a_digraph_with_dashed_persists_edges() -> None:
         }
         """
     )
-    assert '  n1 -> n2 [style=dashed, label="persists"];' in render_graph(
-        job_graph("g/e", V4), "dot"
+    assert '  n1 -> n2 [style=dashed, label="persists"];' in GRAPH.render(
+        "dot", job_graph("g/e", V4)
     )
 
 
@@ -158,9 +158,9 @@ def test_mermaid_labels_escape_quotes_brackets_and_markup(text: str, label: str)
 def test_a_hostile_node_name_cannot_break_out_of_its_mermaid_or_dot_label() -> None:
     name = 'x"] --> evil["\\'
     graph = JobGraph("k/j", 4, (GraphNode(0, name, name),), ())
-    mermaid = render_graph(graph, "mermaid").splitlines()
+    mermaid = GRAPH.render("mermaid", graph).splitlines()
     assert mermaid[1] == '  n0["x#quot;#93; --#gt; evil#91;#quot;\\"]'
-    dot = render_graph(graph, "dot").splitlines()
+    dot = GRAPH.render("dot", graph).splitlines()
     assert dot[2] == '  n0 [label="x\\"] --> evil[\\"\\\\"];'
 
 
@@ -179,8 +179,8 @@ def test_shape_ignores_the_order_of_resources_but_not_the_links() -> None:
 
 
 def test_unknown_format_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="unknown graph format 'svg'"):
-        render_graph(job_graph("k", V3), "svg")
+    with pytest.raises(UsageError, match="unknown format 'svg' for graph"):
+        GRAPH.render("svg", job_graph("k", V3))
 
 
 def test_to_dict_lists_nodes_and_edges() -> None:
