@@ -12,7 +12,6 @@ import pytest
 from syncctl.cli.main import cli
 from syncctl.errors import UsageError
 from syncctl.reconcile.importer import Imported, ImportResult, Skipped
-from syncctl.render import formats, registry_of, renderer
 from syncctl.render.apply import APPLY
 from syncctl.render.findings import FINDINGS
 from syncctl.render.graph import GRAPH
@@ -79,17 +78,6 @@ def test_an_unknown_format_is_a_usage_error_listing_the_formats() -> None:
 def test_a_registry_needs_a_format() -> None:
     with pytest.raises(ValueError, match="no format"):
         Registry[str]("word", {})
-
-
-def test_the_untyped_lookups_still_answer_from_the_registries() -> None:
-    assert formats("findings") == list(FINDINGS.formats())
-    assert registry_of("graph") is GRAPH
-    assert renderer("findings", "sarif") is FINDINGS.renderer("sarif")
-    assert renderer("import", "json") is IMPORT.renderer("json")
-    with pytest.raises(UsageError, match="unknown format 'xml' for findings"):
-        renderer("findings", "xml")
-    with pytest.raises(UsageError, match="unknown result kind 'nope'"):
-        formats("nope")
 
 
 RESULT = ImportResult(

@@ -10,7 +10,7 @@ import click
 from syncctl.cli.main import Globals, format_option
 from syncctl.config import load_config
 from syncctl.errors import EXIT_FAILURE, EXIT_OK
-from syncctl.render import renderer
+from syncctl.render.findings import FINDINGS
 from syncctl.validate import default_paths, validate_paths
 
 
@@ -26,10 +26,7 @@ class ValidateOptions:
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @format_option(
-    "text",
-    "json",
-    "github",
-    "sarif",
+    FINDINGS,
     help="Output format: compiler-style text, JSON, GitHub annotations, or SARIF 2.1.0.",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
@@ -67,7 +64,7 @@ def validate(
     report = validate_paths(
         list(options.paths) or default_paths(config), config, workers=options.workers
     )
-    text = renderer("findings", options.fmt)(report, color=globals_.color and output is None)
+    text = FINDINGS.render(options.fmt, report, color=globals_.color and output is None)
     if options.output is not None:
         options.output.write_text(text, encoding="utf-8")
     elif globals_.verbosity >= 0 or report.findings:

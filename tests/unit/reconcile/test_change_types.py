@@ -28,7 +28,7 @@ from syncctl.reconcile.plan import (
 )
 from syncctl.reconcile.saved import read_plan, write_plan
 from syncctl.reconcile.state import Entry, Pending, State
-from syncctl.render import renderer
+from syncctl.render.plan import PLAN
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "plans"
 V3 = [{"resource": "ticketing/tickets", "method": "list"}]
@@ -108,7 +108,7 @@ def test_plan_json_and_renderings_keep_their_bytes(tmp_path: Path) -> None:
     assert saved == (FIXTURES / "every-action.json").read_text(encoding="utf-8")
     for fmt, suffix in (("text", "txt"), ("markdown", "md")):
         expected = (FIXTURES / f"every-action.{suffix}").read_text(encoding="utf-8")
-        assert renderer("plan", fmt)(plan) == expected, fmt
+        assert PLAN.renderer(fmt)(plan) == expected, fmt
 
 
 def test_a_plan_saved_before_the_changes_were_typed_still_loads() -> None:
@@ -175,6 +175,6 @@ def test_a_saved_change_without_what_its_action_needs_is_refused(
 if __name__ == "__main__":  # regenerate the fixtures (only ever from a known-good syncctl)
     plan = every_action()
     write_plan(plan, FIXTURES / "every-action.json")
-    (FIXTURES / "every-action.txt").write_text(renderer("plan", "text")(plan), encoding="utf-8")
-    (FIXTURES / "every-action.md").write_text(renderer("plan", "markdown")(plan), encoding="utf-8")
+    (FIXTURES / "every-action.txt").write_text(PLAN.renderer("text")(plan), encoding="utf-8")
+    (FIXTURES / "every-action.md").write_text(PLAN.renderer("markdown")(plan), encoding="utf-8")
     print(json.dumps(plan.to_dict()["summary"]))
