@@ -482,3 +482,12 @@ def test_the_plan_creates_a_job_with_the_new_field() -> None:
     assert isinstance(change, Create)
     assert change.send["priority"] == 7
     assert list(change.send) == list(with_priority().sent)
+
+
+def test_kind_of_key_reads_the_prefix() -> None:
+    from syncctl.kinds import SYNC_JOB, WORKFLOW, kind_of_key
+
+    assert kind_of_key("workflow:zendesk-onboarding") is WORKFLOW
+    assert kind_of_key("zendesk/tickets") is SYNC_JOB
+    assert kind_of_key("_multi/helpdesk") is SYNC_JOB
+    assert kind_of_key("workflows/x") is SYNC_JOB  # a job folder named like the prefix

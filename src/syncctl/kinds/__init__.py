@@ -13,6 +13,16 @@ from syncctl.kinds.workflow import WORKFLOW
 
 KINDS: tuple[Kind, ...] = (SYNC_JOB, WORKFLOW)
 
+
+def kind_of_key(key: str) -> Kind:
+    """The kind whose files have ``key``: the kind whose non-empty ``key_prefix`` starts it,
+    else sync jobs (whose keys have no prefix)."""
+    for kind in KINDS:
+        if kind.key_prefix and key.startswith(kind.key_prefix):
+            return kind
+    return SYNC_JOB
+
+
 __all__ = [
     "KINDS",
     "NO_DEFAULT",
@@ -23,4 +33,5 @@ __all__ = [
     "JsonType",
     "Kind",
     "as_number",
+    "kind_of_key",
 ]
