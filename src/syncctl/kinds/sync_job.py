@@ -23,6 +23,9 @@ SYNC_JOB = Kind(
         "integration_name + label: a job file without state adopts the one unmanaged live job "
         "with the same integration_name and label"
     ),
+    adopt_by=("integration_name", "label"),
+    list_filter="integration_name",
+    noun="job",
     fields=(
         Field("id", READ_ONLY, ("string",)),
         Field("environment_id", READ_ONLY, ("string",)),

@@ -150,6 +150,14 @@ class Kind:
     identity: str
     fields: tuple[Field, ...]
     references: tuple[str, ...] = ()
+    adopt_by: tuple[str, ...] = ()
+    """The sent fields whose values identify a live object when state is lost (adoption and a
+    create whose answer was lost); empty: the whole content (every sent field)."""
+    list_filter: str | None = None
+    """A sent field the API's listing filters on (``?name=value``): the lost-create look-up
+    narrows its listing with it."""
+    noun: str = ""
+    """How messages name one object of the kind (default: the name, ``_`` as a space)."""
     sent: tuple[str, ...] = field(init=False)
     read_only: tuple[str, ...] = field(init=False)
     local: frozenset[str] = field(init=False)
@@ -181,6 +189,11 @@ class Kind:
         }
         for name, value in derived.items():
             object.__setattr__(self, name, value)
+
+    @property
+    def word(self) -> str:
+        """How messages name one object of this kind: ``job``, ``workflow``."""
+        return self.noun or self.name.replace("_", " ")
 
     def _names(self, access: Access) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.access is access)

@@ -35,5 +35,7 @@ WORKFLOW = Kind(
         Field("updated_at", READ_ONLY, ("string",)),
     ),
     references=("sync_job",),
+    adopt_by=(),
+    list_filter="trigger_name",
 )
 """Workflows: ``workflows/<name>.yaml``, key ``workflow:<name>``; steps name ``sync_job`` keys."""

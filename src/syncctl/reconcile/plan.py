@@ -1,35 +1,40 @@
-"""The plan: a pure function of (desired jobs, state, live jobs) — no I/O, no clock.
+"""The plan of one kind: a pure function of (desired files, state, live objects) — no I/O, no
+clock.
 
 Changes are typed values, one type per action (``Create``, ``Update``, ``Delete``, ``Adopt``,
 ``Move``, ``Noop``), in a deterministic order (create, update, delete, adopt, move, noop;
-by job key within each). Unmanaged live jobs (owned by no file) are counted and listed and
-never touched; managed jobs whose file is gone are listed as orphaned unless ``prune`` is set.
+by key within each). Unmanaged live objects (owned by no file) are counted and listed and
+never touched; managed ones whose file is gone are listed as orphaned unless ``prune`` is set.
 
 The plan reads the fields it compares, hashes and sends from one kind's table (``syncctl.kinds``;
-default: sync jobs), so a field added to that table is planned with no change here.
+default: sync jobs), so a field added to that table is planned with no change here, and so does
+adoption (``Kind.adopt_by``: jobs by integration and label, workflows by their whole content).
+Every change carries its kind's name. ``syncctl.reconcile.planner`` plans every kind of an
+environment together (workflows name jobs) into one ``Plan``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, TypeAlias
 
-from syncctl.client.models import LiveJob
+from syncctl.client.models import LiveObject
 from syncctl.errors import PlanError
 from syncctl.graph import JobGraph, job_graph
 from syncctl.kinds import SYNC_JOB, Kind
 from syncctl.reconcile.normalise import (
     FieldChange,
     Payload,
+    canonical_json,
     changed_fields,
     content_hash,
     diff,
     fingerprint,
     normalise,
 )
-from syncctl.reconcile.state import State
+from syncctl.reconcile.state import Entry, State
 
 PLAN_FORMAT = 1
 
@@ -46,10 +51,20 @@ class Action(StrEnum):
 ORDER = {action: index for index, action in enumerate(Action)}
 
 
+View: TypeAlias = Callable[[LiveObject], Mapping[str, Any]]
+"""A live object as its file would write it (a workflow's job ids read back into keys)."""
+
+
+def _as_sent(live: LiveObject) -> Mapping[str, Any]:
+    return live.body
+
+
 @dataclass(frozen=True, slots=True)
 class DesiredJob:
-    """A job file as it should exist in one environment (its payload normalised by ``kind``'s
-    table, which its hash reads too)."""
+    """A file of any kind as it should exist in one environment (its payload normalised by
+    ``kind``'s table, which its hash reads too). ``integration`` and ``label`` are what a reader
+    knows the object by: a job's integration and label; for a workflow ``""`` and its
+    ``trigger_name`` (``label_of``)."""
 
     key: str
     integration: str
@@ -79,6 +94,7 @@ class BaseChange:
 
     action: ClassVar[Action]
     key: str
+    kind: str = SYNC_JOB.name
     integration: str = ""
     label: str = ""
     protected: bool = False
@@ -119,6 +135,7 @@ class BaseChange:
     def to_dict(self) -> dict[str, Any]:
         return {
             "action": str(self.action),
+            "kind": self.kind,
             "key": self.key,
             "id": self.id,
             "integration": self.integration,
@@ -224,16 +241,19 @@ Change: TypeAlias = Create | Update | Adopt | Move | Delete | Noop
 
 @dataclass(frozen=True, slots=True)
 class LiveRef:
-    """A live job listed but not acted on (unmanaged, orphaned or protected)."""
+    """A live object listed but not acted on (unmanaged, orphaned or protected); ``integration``
+    and ``label`` as ``label_of`` reads them."""
 
     id: str
     integration: str
     label: str
     key: str | None = None
     note: str | None = None
+    kind: str = SYNC_JOB.name
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "kind": self.kind,
             "id": self.id,
             "integration": self.integration,
             "label": self.label,
@@ -278,60 +298,80 @@ class Plan:
         }
 
 
-def _ref(job: LiveJob, key: str | None = None, note: str | None = None) -> LiveRef:
-    return LiveRef(job.id, job.integration_name or "", job.label or "", key, note)
+def label_of(body: Mapping[str, Any], kind: Kind) -> tuple[str, str]:
+    """What a reader knows an object of ``kind`` by: (integration, label) of a job; ``""`` and
+    the ``trigger_name`` of a workflow (a kind without ``integration_name`` or ``label`` fields)."""
+    integration = body.get("integration_name") if kind.line("integration_name") else None
+    named = "label" if kind.line("label") else "trigger_name"
+    label = body.get(named) if kind.line(named) else None
+    return (
+        integration if isinstance(integration, str) else "",
+        label if isinstance(label, str) else "",
+    )
+
+
+def _ref(live: LiveObject, kind: Kind, key: str | None = None, note: str | None = None) -> LiveRef:
+    integration, label = label_of(live.body, kind)
+    return LiveRef(live.id, integration, label, key, note, kind.name)
 
 
 def make_plan(
     environment: str,
     desired: Sequence[DesiredJob],
     state: State,
-    live: Sequence[LiveJob],
+    live: Sequence[LiveObject],
     *,
     prune: bool = False,
     kind: Kind = SYNC_JOB,
+    view: View = _as_sent,
 ) -> Plan:
     """Compare what the files want with what state says we own and what the API has (live
-    jobs as the client validated them), field by field as ``kind``'s table says: every desired
-    job must be of that kind."""
+    objects as the client validated them, seen through ``view``), field by field as ``kind``'s
+    table says: every desired file must be of that kind."""
     strangers = [job.key for job in desired if job.kind is not kind]
     if strangers:
         raise ValueError(f"not of kind {kind.name}, yet planned as one: {', '.join(strangers)}")
-    live_by_id = {job.id: job for job in live}
+    section = state.section(kind)
+    entries = section.entries
+    live_by_id = {obj.id: obj for obj in live}
     wanted = {job.key: job for job in desired}
-    managed_ids = {entry.id for entry in state.jobs.values()}
+    managed_ids = {entry.id for entry in entries.values()}
     changes: list[Change] = []
-    gone_keys = sorted(k for k in state.jobs if k not in wanted)
+    gone_keys = sorted(k for k in entries if k not in wanted)
     moved_from: set[str] = set()
-    adopted: set[str] = set()
+    unowned = _Unowned(kind, live_by_id, managed_ids, view)
+    word = kind.word
 
     for key in sorted(wanted):
         job = wanted[key]
-        entry = state.jobs.get(key)
+        entry = entries.get(key)
         current = live_by_id.get(entry.id) if entry is not None else None
         if entry is not None and current is not None:
-            changes.append(_against(job, entry.id, current))
+            changes.append(_against(job, entry.id, current, view))
             continue
         if entry is None:
-            source = _move_source(job, gone_keys, moved_from, state, live_by_id)
+            source = _move_source(job, gone_keys, moved_from, entries, live_by_id, view)
             if source is not None:
                 moved_from.add(source)
-                changes.append(_move(job, source, state.jobs[source].id, live_by_id))
+                changes.append(_move(job, source, entries[source].id, live_by_id))
                 continue
-        found = _adoptable(job, live_by_id, managed_ids | adopted)
+        found = unowned.take(job)
         adopt_note: str | None
         create_note: str | None
         if entry is not None:
-            adopt_note = "its recorded job is gone; adopting the live job with its label"
+            adopt_note = f"its recorded {word} is gone; adopting the live {word} " + (
+                "with its label" if kind.adopt_by else "with its exact content"
+            )
             create_note = "deleted outside syncctl; will be re-created"
-        elif key in state.pending:
+        elif key in section.pending:
             adopt_note = "recording a create whose answer was lost"
             create_note = "resuming an interrupted create"
         else:
             adopt_note = create_note = None
         if found is not None:
-            adopted.add(found)
-            changes.append(_against(job, found, live_by_id[found], adopt=True, note=adopt_note))
+            changes.append(
+                _against(job, found, live_by_id[found], view, adopt=True, note=adopt_note)
+            )
         else:
             changes.append(_create(job, note=create_note))
 
@@ -339,35 +379,40 @@ def make_plan(
     for key in gone_keys:
         if key in moved_from:
             continue
-        entry = state.jobs[key]
+        entry = entries[key]
         current = live_by_id.get(entry.id)
         if current is None:
             changes.append(
                 Delete(
                     key=key,
+                    kind=kind.name,
                     id=entry.id,
                     protected=entry.protected,
                     note="already gone from the API; only the state entry is dropped",
                 )
             )
         elif entry.protected:
-            orphaned.append(_ref(current, key, "protected: never deleted"))
+            orphaned.append(_ref(current, kind, key, "protected: never deleted"))
         elif prune:
+            integration, label = label_of(current.body, kind)
             changes.append(
                 Delete(
                     key=key,
+                    kind=kind.name,
                     id=entry.id,
-                    integration=current.integration_name or "",
-                    label=current.label or "",
+                    integration=integration,
+                    label=label,
                     fingerprint=fingerprint(current.body),
                 )
             )
         else:
-            orphaned.append(_ref(current, key, "file removed; apply with --prune to delete"))
+            orphaned.append(_ref(current, kind, key, "file removed; apply with --prune to delete"))
 
-    owned = managed_ids | adopted
+    owned = managed_ids | unowned.taken
     unmanaged = tuple(
-        _ref(current) for job_id, current in sorted(live_by_id.items()) if job_id not in owned
+        _ref(current, kind)
+        for object_id, current in sorted(live_by_id.items())
+        if object_id not in owned
     )
     changes.sort(key=lambda c: (ORDER[c.action], c.key))
     return Plan(
@@ -377,7 +422,65 @@ def make_plan(
         unmanaged=unmanaged,
         prune=prune,
         state_serial=state.serial,
-        managed=len(state.jobs),
+        managed=len(entries),
+    )
+
+
+class _Unowned:
+    """The live objects no entry owns, indexed by what identifies one for adoption
+    (``Kind.adopt_by``, else every sent field but the server-defaulted ones, confirmed by a
+    field-by-field diff). Each is taken at most once."""
+
+    def __init__(
+        self, kind: Kind, live_by_id: Mapping[str, LiveObject], owned: set[str], view: View
+    ) -> None:
+        self.kind = kind
+        self.fields = kind.adopt_by or tuple(
+            name for name in kind.sent if name not in kind.server_defaulted
+        )
+        self.seen: dict[str, Mapping[str, Any]] = {}
+        self.index: dict[str, list[str]] = {}
+        self.taken: set[str] = set()
+        for object_id in sorted(live_by_id):
+            if object_id in owned:
+                continue
+            body = self.seen[object_id] = view(live_by_id[object_id])
+            self.index.setdefault(self._identity(body), []).append(object_id)
+
+    def _identity(self, body: Mapping[str, Any]) -> str:
+        values = normalise(body, self.kind)
+        return canonical_json([values[name] for name in self.fields])
+
+    def take(self, job: DesiredJob) -> str | None:
+        """The one unowned live object ``job`` identifies (several: a ``PlanError`` naming
+        them), marked taken; ``None`` when there is none."""
+        candidates = self.index.get(self._identity(job.payload), [])
+        if not self.kind.adopt_by:
+            candidates = [c for c in candidates if not diff(job.payload, self.seen[c], self.kind)]
+        if len(candidates) > 1:
+            message, hint = _ambiguous(job, candidates)
+            raise PlanError(message, hint=hint)
+        if not candidates:
+            return None
+        found = candidates[0]
+        self.index[self._identity(job.payload)].remove(found)
+        self.taken.add(found)
+        return found
+
+
+def _ambiguous(job: DesiredJob, candidates: Sequence[str]) -> tuple[str, str]:
+    """The message and hint of an adoption that matches several live objects."""
+    ids = ", ".join(candidates)
+    plural = f"{len(candidates)} unmanaged live {job.kind.word}s"
+    if job.kind.adopt_by:
+        fields = " and ".join(f"{name} {job.payload.get(name)!r}" for name in job.kind.adopt_by)
+        return (
+            f"{job.key}: {plural} have {fields}: {ids}",
+            f"delete the extra live {job.kind.word}s, or give the file a label of its own",
+        )
+    return (
+        f"{job.key}: {plural} have exactly its content: {ids}",
+        "keep one (syncctl import ID) and delete the others, then plan again",
     )
 
 
@@ -387,63 +490,56 @@ def _create(job: DesiredJob, *, note: str | None = None) -> Create:
     send = {k: v for k, v in job.payload.items() if not (k in defaulted and v is None)}
     return Create(
         key=job.key,
+        kind=job.kind.name,
         integration=job.integration,
         label=job.label,
         send=send,
         hash=job.hash,
         protected=job.protected,
         note=note,
-        graph=job_graph(job.key, job.payload),
+        graph=job_graph(job.key, job.payload) if job.kind is SYNC_JOB else None,
     )
 
 
-def _move(job: DesiredJob, source: str, job_id: str, live_by_id: Mapping[str, LiveJob]) -> Move:
+def _move(
+    job: DesiredJob, source: str, object_id: str, live_by_id: Mapping[str, LiveObject]
+) -> Move:
     return Move(
         key=job.key,
-        id=job_id,
+        kind=job.kind.name,
+        id=object_id,
         integration=job.integration,
         label=job.label,
         hash=job.hash,
         protected=job.protected,
         from_key=source,
-        fingerprint=fingerprint(live_by_id[job_id].body),
+        fingerprint=fingerprint(live_by_id[object_id].body),
     )
-
-
-def _adoptable(job: DesiredJob, live_by_id: Mapping[str, LiveJob], owned: set[str]) -> str | None:
-    """The one unowned live job with the file's integration and label (several: an error)."""
-    candidates = sorted(
-        job_id
-        for job_id, current in live_by_id.items()
-        if job_id not in owned
-        and current.integration_name == job.integration
-        and current.label == job.label
-    )
-    if len(candidates) > 1:
-        raise PlanError(
-            f"{job.key}: {len(candidates)} unmanaged live jobs have integration "
-            f"{job.integration!r} and label {job.label!r}: {', '.join(candidates)}",
-            hint="delete the extra live jobs, or give the file a label of its own",
-        )
-    return candidates[0] if candidates else None
 
 
 def _against(
     job: DesiredJob,
     job_id: str,
-    current: LiveJob,
+    current: LiveObject,
+    view: View,
     *,
     adopt: bool = False,
     note: str | None = None,
 ) -> Change:
-    """Update, noop or adopt: the file compared with the live job it owns (or will own)."""
-    body = current.body
+    """Update, noop or adopt: the file compared with the live object it owns (or will own),
+    as ``view`` reads it; the fingerprint is that of the object as the API sent it."""
+    body = view(current)
     changes = diff(job.payload, body, job.kind)
-    graph = _changed_graph(job, body) if any(c.field == "resources" for c in changes) else None
-    seen = fingerprint(body)
+    graph = (
+        _changed_graph(job, body)
+        if job.kind is SYNC_JOB and any(c.field == "resources" for c in changes)
+        else None
+    )
+    seen = fingerprint(current.body)
     if adopt:
         return Adopt(
             key=job.key,
+            kind=job.kind.name,
             id=job_id,
             integration=job.integration,
             label=job.label,
@@ -458,6 +554,7 @@ def _against(
     if changes:
         return Update(
             key=job.key,
+            kind=job.kind.name,
             id=job_id,
             integration=job.integration,
             label=job.label,
@@ -471,6 +568,7 @@ def _against(
         )
     return Noop(
         key=job.key,
+        kind=job.kind.name,
         id=job_id,
         integration=job.integration,
         label=job.label,
@@ -492,15 +590,16 @@ def _move_source(
     job: DesiredJob,
     gone_keys: Sequence[str],
     taken: set[str],
-    state: State,
-    live_by_id: Mapping[str, LiveJob],
+    entries: Mapping[str, Entry],
+    live_by_id: Mapping[str, LiveObject],
+    view: View,
 ) -> str | None:
-    """A removed file whose live job has exactly this content: the file was renamed."""
+    """A removed file whose live object has exactly this content: the file was renamed."""
     for key in gone_keys:
         if key in taken:
             continue
-        current = live_by_id.get(state.jobs[key].id)
-        if current is not None and not diff(job.payload, current.body, job.kind):
+        current = live_by_id.get(entries[key].id)
+        if current is not None and not diff(job.payload, view(current), job.kind):
             return key
     return None
 

@@ -13,11 +13,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, TypeAdapter, ValidationError
 from pydantic import Field as ModelField
 from pydantic_core import ErrorDetails
 
 from syncctl.errors import NotFoundError, PlanError
+from syncctl.kinds import KINDS, SYNC_JOB
 from syncctl.reconcile.apply import JobApi
 from syncctl.reconcile.normalise import FieldChange, Payload, fingerprint
 from syncctl.reconcile.plan import (
@@ -72,6 +73,18 @@ def read_plan(path: Path) -> Plan:
 
 # -- the saved plan, as pydantic models ---------------------------------------------------------
 
+_KIND_NAMES = tuple(kind.name for kind in KINDS)
+
+
+def _known(name: str) -> str:
+    if name not in _KIND_NAMES:
+        raise ValueError(f"must be one of {', '.join(_KIND_NAMES)}")
+    return name
+
+
+KindName = Annotated[str, AfterValidator(_known)]
+"""The name of a kind (``sync_job``, ``workflow``)."""
+
 
 class _Saved(BaseModel):
     """What every saved change has. Plan JSON gives every change every key (``None`` or ``[]``
@@ -80,6 +93,7 @@ class _Saved(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     key: str
+    kind: KindName = SYNC_JOB.name  # a plan saved before kinds holds only jobs
     integration: str = ""
     label: str = ""
     protected: bool = False
@@ -88,6 +102,7 @@ class _Saved(BaseModel):
     def common(self) -> dict[str, Any]:
         return {
             "key": self.key,
+            "kind": self.kind,
             "integration": self.integration,
             "label": self.label,
             "protected": self.protected,
@@ -192,9 +207,10 @@ class _Ref(BaseModel):
     label: str
     key: str | None = None
     note: str | None = None
+    kind: KindName = SYNC_JOB.name
 
     def to_ref(self) -> LiveRef:
-        return LiveRef(self.id, self.integration, self.label, self.key, self.note)
+        return LiveRef(self.id, self.integration, self.label, self.key, self.note, self.kind)
 
 
 class _SavedPlan(BaseModel):

@@ -133,9 +133,6 @@ PENDING_TYPES: Mapping[str, type[PendingCreate]] = {
 """The pending record of each kind, by kind name: what its lost-answer lookup needs. A kind
 without a line here cannot be written to or read from a state file."""
 
-_NOUNS = {SYNC_JOB.name: "job"}
-"""How messages name an object of a kind (default: the kind's name, ``_`` as a space)."""
-
 
 @dataclass(frozen=True, slots=True)
 class Section:
@@ -213,7 +210,7 @@ class State:
     def moved(self, old: str, new: str, *, kind: Kind | str = SYNC_JOB) -> State:
         """Give ``old``'s entry to ``new`` (a renamed file); the remote object is unchanged."""
         name = _kind_name(kind)
-        noun = _NOUNS.get(name, name.replace("_", " "))
+        noun = _BY_NAME[name].word
         section = self.section(name)
         if old not in section.entries:
             raise StateError(f"no {noun} {old!r} in the {self.environment} state")
@@ -245,7 +242,8 @@ class State:
         }
 
 
-_KIND_NAMES = tuple(kind.name for kind in KINDS)
+_BY_NAME = {kind.name: kind for kind in KINDS}
+_KIND_NAMES = tuple(_BY_NAME)
 _V = TypeVar("_V")
 
 

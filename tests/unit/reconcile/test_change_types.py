@@ -121,6 +121,25 @@ def test_a_plan_saved_before_the_changes_were_typed_still_loads() -> None:
     assert sum(c["graph"] is not None for c in written["changes"]) == 4
 
 
+def test_a_plan_saved_before_kinds_loads_as_sync_jobs() -> None:
+    """``before-kinds.json`` is ``every-action.json`` as syncctl wrote it before changes carried
+    ``kind``: it loads, every change and listed job of the sync-job kind, and is otherwise the
+    plan written now (plan JSON only ever gains fields)."""
+    old = read_plan(FIXTURES / "before-kinds.json").to_dict()
+    new = read_plan(FIXTURES / "every-action.json").to_dict()
+    assert {c["kind"] for c in old["changes"]} == {"sync_job"}
+    assert {r["kind"] for r in old["orphaned"] + old["unmanaged"]} == {"sync_job"}
+    assert old == new
+
+
+def test_a_saved_change_of_an_unknown_kind_is_refused(tmp_path: Path) -> None:
+    document = json.loads((FIXTURES / "every-action.json").read_text(encoding="utf-8"))
+    document["changes"][0]["kind"] = "webhook"
+    (tmp_path / "plan.json").write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(PlanError, match=r"corrupt plan.*must be one of sync_job, workflow"):
+        read_plan(tmp_path / "plan.json")
+
+
 def test_each_action_is_its_own_type() -> None:
     plan = every_action()
     kinds = {Create: "create", Update: "update", Adopt: "adopt", Move: "move"}
