@@ -239,6 +239,15 @@ def observer(db_path: Path, tokens: Mapping[str, str], token: str) -> Iterator[O
         emulator.close()
 
 
+def _route(path: str) -> str:
+    """``collection`` or ``item`` for the sync-job API, ``workflows`` or ``workflow`` for the
+    workflow API."""
+    parts = path.split("?")[0].strip("/").split("/")
+    if parts[0] == "workflow":
+        return "workflows" if len(parts) == 1 else "workflow"
+    return "collection" if len(parts) == 1 else "item"
+
+
 class RequestLog:
     """Records what the wrapped emulator answers: method, route, status, and whether the
     answer was dropped after commit (the client saw a cut connection)."""
@@ -252,7 +261,7 @@ class RequestLog:
         inner = emulator.handle
 
         def handle(method: str, path: str, headers: Mapping[str, str], body: bytes) -> Response:
-            route = "collection" if path.split("?")[0].rstrip("/") == "/sync-job" else "item"
+            route = _route(path)
             if method.upper() != "GET":
                 self.write_arrived.set()
             response = inner(method, path, headers, body)

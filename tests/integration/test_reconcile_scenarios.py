@@ -203,7 +203,7 @@ def test_a_renamed_file_is_a_move_without_any_api_call(
     log = RequestLog(emulator_server.emulator)
     project.apply()
     assert log.writes() == []
-    assert set(log.calls) == {("GET", "collection")}
+    assert set(log.calls) == {("GET", "collection"), ("GET", "workflows")}
     assert project.ids() == {"zendesk/tickets-with-comments": job_id}
     assert live.get(job_id) == before  # updated_at too: untouched
     assert_converged(project, live, {"zendesk/tickets-with-comments": data})

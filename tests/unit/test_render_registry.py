@@ -89,7 +89,7 @@ RESULT = ImportResult(
 
 def test_an_import_result_as_text() -> None:
     assert IMPORT.render("text", RESULT) == (
-        "imported 7 as zendesk/tickets (jobs/zendesk/tickets.yaml)\n"
+        "imported sync job 7 as zendesk/tickets (jobs/zendesk/tickets.yaml)\n"
         "skipped 8: label 'Tickets' is already used by jobs/zendesk/tickets.yaml\n"
         "1 imported, 1 skipped in staging.\n"
     )
@@ -102,7 +102,9 @@ def test_an_import_result_as_json() -> None:
     text = IMPORT.render("json", ImportResult("local", (Imported("k/ü", "1", "f"),), ()))
     assert text == json.dumps(json.loads(text), indent=2) + "\n"  # ASCII escapes, as before
     assert "\\u00fc" in text
-    assert json.loads(text)["imported"] == [{"key": "k/ü", "id": "1", "file": "f"}]
+    assert json.loads(text)["imported"] == [
+        {"kind": "sync_job", "key": "k/ü", "id": "1", "file": "f", "note": None}
+    ]
 
 
 def test_the_findings_registry_does_not_load_the_reconciler_or_the_client() -> None:

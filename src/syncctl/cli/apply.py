@@ -59,7 +59,7 @@ def apply(
         state = session.store.load()
         if plan_file is not None:
             the_plan = read_plan(plan_file)
-            check_fresh(the_plan, session.api, state, env.name)
+            check_fresh(the_plan, session.api, state, env.name, workflows=session.api.workflows)
         else:
             the_plan = build_plan(session, state, prune=prune)
             # The plan shown before asking goes to stderr when stdout carries JSON or markdown.
@@ -73,7 +73,12 @@ def apply(
                     raise UsageError("apply needs confirmation: pass --yes (no terminal to ask)")
                 click.confirm("Apply these changes?", abort=True, err=True)
         check_mass_delete(the_plan, env.mass_delete_ratio, allowed=allow_mass_delete)
-        executor = Executor(session.api, session.store, concurrency=env.concurrency)
+        executor = Executor(
+            session.api,
+            session.store,
+            workflows=session.api.workflows,
+            concurrency=env.concurrency,
+        )
         show = globals_.verbosity > 0 or (sys.stderr.isatty() and len(the_plan.actionable) > 10)
         result = executor.run(the_plan, _progress(show, globals_.color))
     click.echo(APPLY.render(fmt, result, color=globals_.color), nl=False)

@@ -1,9 +1,19 @@
 """Apply: carry out a plan against the API, writing state after every success.
 
-Creates, updates and adoptions run first (bounded concurrency), deletes last. Each success is
-written to state at once, so a crash or ``kill -9`` loses nothing and the next run converges.
-A create whose outcome is unknown is looked up by integration and label before any retry, so
-it can never leave a duplicate. Failures are reported per job; they never stop the others.
+Kinds are applied in ``KINDS`` order and deleted in reverse (design §9): jobs are created and
+updated before the workflows that name them, and workflows are deleted before their jobs. Within
+a kind, moves come first (state only), then creates, updates and adoptions with bounded
+concurrency. Each success is written to state at once, so a crash or ``kill -9`` loses nothing and
+the next run converges.
+
+A workflow names jobs by key in its file: its body is resolved to remote ids (``references``)
+from the state as it is when the request is sent, so it names jobs created moments before. A
+workflow naming a job whose create failed is not sent, and fails with the job's name.
+
+A create whose outcome is unknown is looked up before any retry, so it can never leave a
+duplicate: an unmanaged live object with the same identity (``Kind.adopt_by``: a job's
+integration and label; a workflow's whole content, narrowed by ``Kind.list_filter``).
+Failures are reported per object; they never stop the others.
 """
 
 from __future__ import annotations
@@ -14,8 +24,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias, assert_never
 
-from syncctl.client.models import LiveJob
+from syncctl.client.models import LiveJob, LiveObject
 from syncctl.errors import NotFoundError, OutcomeUnknownError, PlanError, SyncctlError
+from syncctl.kinds import KINDS, SYNC_JOB, WORKFLOW, Kind
+from syncctl.reconcile.normalise import Payload, diff, normalise
 from syncctl.reconcile.plan import (
     Action,
     Adopt,
@@ -27,17 +39,29 @@ from syncctl.reconcile.plan import (
     Plan,
     Update,
 )
-from syncctl.reconcile.state import Entry, Pending, State, StateStore
+from syncctl.reconcile.state import Entry, Pending, PendingCreate, PendingWorkflow, StateStore
+from syncctl.references import UnresolvedReference, resolved
 
 MAX_CREATE_ATTEMPTS = 3
+KIND_BY_NAME: Mapping[str, Kind] = {kind.name: kind for kind in KINDS}
 
 Owning: TypeAlias = Create | Update | Adopt | Move | Noop
-"""The changes after which a job file owns a live job (its state entry records the hash)."""
+"""The changes after which a file owns a live object (its state entry records the hash)."""
+
+
+class ObjectApi(Protocol):
+    """What apply needs of one kind's API (``syncctl.client.collection.Collection``): live
+    objects come back as models, validated by the client."""
+
+    def list(self, *, limit: int | None = None, **filters: Any) -> Iterable[LiveObject]: ...
+    def get(self, object_id: str) -> LiveObject: ...
+    def create(self, payload: Mapping[str, Any]) -> LiveObject: ...
+    def update(self, object_id: str, fields: Mapping[str, Any]) -> LiveObject: ...
+    def delete(self, object_id: str) -> Mapping[str, str]: ...
 
 
 class JobApi(Protocol):
-    """What apply needs of the API client (``syncctl.client.api.SyncJobClient``): live jobs
-    come back as ``LiveJob`` models, validated by the client."""
+    """What apply needs of the sync-job API (``syncctl.client.api.SyncJobClient``)."""
 
     def list(self, *, limit: int | None = None, **filters: Any) -> Iterable[LiveJob]: ...
     def get(self, job_id: str) -> LiveJob: ...
@@ -88,16 +112,27 @@ Progress = Callable[[Outcome, int, int], None]
 
 
 class Executor:
-    """Runs the changes of one plan; the only writer of state during apply."""
+    """Runs the changes of one plan; the only writer of state during apply. ``api`` is the
+    sync-job API, ``workflows`` the workflow API (needed only by a plan with workflows)."""
 
-    def __init__(self, api: JobApi, store: StateStore, *, concurrency: int = 8) -> None:
-        self.api = api
+    def __init__(
+        self,
+        api: JobApi,
+        store: StateStore,
+        *,
+        workflows: ObjectApi | None = None,
+        concurrency: int = 8,
+    ) -> None:
+        self.apis: dict[str, ObjectApi] = {SYNC_JOB.name: api}
+        if workflows is not None:
+            self.apis[WORKFLOW.name] = workflows
         self.store = store
         self.concurrency = max(1, concurrency)
 
     def run(self, plan: Plan, progress: Progress | None = None) -> ApplyResult:
-        first = [c for c in plan.changes if c.action is not Action.DELETE]
-        deletes = [c for c in plan.changes if c.action is Action.DELETE]
+        missing = sorted({c.kind for c in plan.actionable} - set(self.apis))
+        if missing:
+            raise ValueError(f"no API given for the plan's {', '.join(missing)} changes")
         total = len(plan.actionable)
         done: list[Outcome] = []
 
@@ -107,20 +142,33 @@ class Executor:
                 progress(outcome, sum(1 for o in done if o.action is not Action.NOOP), total)
             return outcome
 
-        # Every create is recorded as pending before any is sent (one write, not one each):
-        # after a crash the next plan knows which live jobs may be answers it never got.
-        creates = {
-            c.key: Pending(c.label, c.integration, c.hash) for c in first if isinstance(c, Create)
-        }
-        if creates:
-            self.store.update(lambda s: s.with_pending(creates))
-        # Moves only rename state keys: do them first, in order, so later writes see them.
-        for change in [c for c in first if isinstance(c, Move)]:
-            report(self._guarded(change))
-        self._parallel([c for c in first if not isinstance(c, Move)], report)
-        self._parallel(deletes, report)
-        order = {(c.action, c.key): i for i, c in enumerate(plan.changes)}
-        outcomes = sorted(done, key=lambda o: order.get((o.action, o.key), len(order)))
+        for kind in KINDS:  # jobs before the workflows that name them
+            first = [
+                c for c in plan.changes if c.kind == kind.name and c.action is not Action.DELETE
+            ]
+            # Every create is recorded as pending before any is sent (one write, not one
+            # each): after a crash the next plan knows which live objects may be answers it
+            # never got.
+            creates = {c.key: _pending(c) for c in first if isinstance(c, Create)}
+            if creates:
+                self._record_pending(creates, kind)
+            # Moves only rename state keys: do them first, in order, so later writes see them.
+            for change in [c for c in first if isinstance(c, Move)]:
+                report(self._guarded(change))
+            self._parallel([c for c in first if not isinstance(c, Move)], report)
+        for kind in reversed(KINDS):  # workflows deleted before the jobs they name
+            self._parallel(
+                [c for c in plan.changes if c.kind == kind.name and c.action is Action.DELETE],
+                report,
+            )
+        order = {(c.action, c.kind, c.key): i for i, c in enumerate(plan.changes)}
+        kinds = {(c.action, c.key): c.kind for c in plan.changes}
+        outcomes = sorted(
+            done,
+            key=lambda o: order.get(
+                (o.action, kinds.get((o.action, o.key), ""), o.key), len(order)
+            ),
+        )
         return ApplyResult(plan.environment, tuple(outcomes))
 
     def _parallel(self, changes: list[Change], report: Callable[[Outcome], Outcome]) -> None:
@@ -136,33 +184,34 @@ class Executor:
 
     def _guarded(self, change: Change) -> Outcome:
         try:
-            job_id = self._do(change)
+            object_id = self._do(change)
         except SyncctlError as exc:
             return Outcome(change.action, change.key, change.id, False, str(exc))
-        return Outcome(change.action, change.key, job_id, True)
+        return Outcome(change.action, change.key, object_id, True)
 
     def _do(self, change: Change) -> str:
+        api, kind = self.apis[change.kind], change.kind
         match change:
             case Create():
                 return self._create(change)
             case Update() | Adopt():
                 if change.send:
-                    self.api.update(change.id, change.send)
+                    api.update(change.id, self._sendable(change, change.send))
                 self._record(change, change.id)
                 return change.id
             case Move():
-                self.store.update(lambda s: s.moved(change.from_key, change.key))
+                self.store.update(lambda s: s.moved(change.from_key, change.key, kind=kind))
                 self._record(change, change.id)
                 return change.id
             case Delete():
                 if change.fingerprint is not None:  # else: already gone, only forget it
                     # NotFound: deleted meanwhile (or an earlier answer was lost): same end.
                     with contextlib.suppress(NotFoundError):
-                        self.api.delete(change.id)
-                self.store.update(lambda s: s.without(change.key))
+                        api.delete(change.id)
+                self.store.update(lambda s: s.without(change.key, kind=kind))
                 return change.id
             case Noop():
-                entry = self.store.state.jobs.get(change.key)
+                entry = self.store.state.section(kind).entries.get(change.key)
                 if (
                     entry is None
                     or entry.hash != change.hash
@@ -172,17 +221,36 @@ class Executor:
                 return change.id
         assert_never(change)
 
-    def _record(self, change: Owning, job_id: str) -> None:
-        entry = Entry(job_id, change.hash, change.protected)
-        self.store.update(lambda s: s.with_entry(change.key, entry))
+    def _record_pending(self, creates: Mapping[str, PendingCreate], kind: Kind) -> None:
+        self.store.update(lambda s: s.with_pending(creates, kind=kind))
+
+    def _record(self, change: Owning, object_id: str) -> None:
+        entry = Entry(object_id, change.hash, change.protected)
+        self.store.update(lambda s: s.with_entry(change.key, entry, kind=change.kind))
+
+    def _sendable(self, change: Change, body: Payload) -> Payload:
+        """``body`` as the API takes it: a workflow's job keys resolved to the remote ids the
+        state holds now (jobs are applied first); a job's body as it is."""
+        if change.kind != WORKFLOW.name:
+            return body
+        ids = {key: entry.id for key, entry in self.store.state.jobs.items()}
+        try:
+            return resolved(body, ids)
+        except UnresolvedReference as missing:
+            raise PlanError(
+                f"{change.key}: not sent: job {missing.key} has no live job in "
+                f"{self.store.state.environment} (did its create fail?)",
+                hint="fix the job's failure, then apply again",
+            ) from None
 
     def _create(self, change: Create) -> str:
-        body = change.send  # the plan leaves server-defaulted nulls out
+        api = self.apis[change.kind]
+        body = self._sendable(change, change.send)  # server-defaulted nulls already left out
         for attempt in range(1, MAX_CREATE_ATTEMPTS + 1):
             try:
-                created = self.api.create(body)
+                created = api.create(body)
             except OutcomeUnknownError:
-                found = self._find_created(change)
+                found = self._find_created(change, body)
                 if found is not None:
                     self._record(change, found)
                     return found
@@ -193,19 +261,41 @@ class Executor:
             return created.id
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _find_created(self, change: Create) -> str | None:
-        """After a lost answer: the one unmanaged live job with this integration and label."""
-        state: State = self.store.state
-        owned = {entry.id for entry in state.jobs.values()}
+    def _find_created(self, change: Create, body: Payload) -> str | None:
+        """After a lost answer: the one unmanaged live object with the identity of ``body``
+        (``Kind.adopt_by``, else its whole content), listed through ``Kind.list_filter``."""
+        kind = KIND_BY_NAME[change.kind]
+        owned = {entry.id for entry in self.store.state.section(kind).entries.values()}
+        filters = {}
+        if kind.list_filter is not None and isinstance(body.get(kind.list_filter), str):
+            filters[kind.list_filter] = body[kind.list_filter]
         matches = [
-            job.id
-            for job in self.api.list(integration_name=change.integration)
-            if job.label == change.label and job.id not in owned
+            found.id
+            for found in self.apis[change.kind].list(**filters)
+            if found.id not in owned and _same(kind, body, found.body)
         ]
         if len(matches) > 1:
+            what = (
+                f"match its label {change.label!r}" if kind.adopt_by else "have exactly its content"
+            )
             raise PlanError(
-                f"{change.key}: a create's answer was lost and {len(matches)} live jobs now "
-                f"match its label {change.label!r}: {', '.join(sorted(matches))}",
+                f"{change.key}: a create's answer was lost and {len(matches)} live "
+                f"{kind.word}s now {what}: {', '.join(sorted(matches))}",
                 hint="keep one (syncctl import ID), delete the others, then apply again",
             )
         return matches[0] if matches else None
+
+
+def _same(kind: Kind, sent: Payload, live: Mapping[str, Any]) -> bool:
+    """Whether ``live`` is what ``sent`` created, by the kind's identity."""
+    if kind.adopt_by:
+        want, have = normalise(sent, kind), normalise(live, kind)
+        return all(want[name] == have[name] for name in kind.adopt_by)
+    return not diff(sent, live, kind)
+
+
+def _pending(change: Create) -> PendingCreate:
+    """The pending record of a create of ``change.kind`` (``state.PENDING_TYPES``)."""
+    if change.kind == WORKFLOW.name:
+        return PendingWorkflow(change.label, change.hash)  # a workflow's label: its trigger
+    return Pending(change.label, change.integration, change.hash)

@@ -18,8 +18,8 @@ from pydantic import Field as ModelField
 from pydantic_core import ErrorDetails
 
 from syncctl.errors import NotFoundError, PlanError
-from syncctl.kinds import KINDS, SYNC_JOB
-from syncctl.reconcile.apply import JobApi
+from syncctl.kinds import KINDS, SYNC_JOB, WORKFLOW
+from syncctl.reconcile.apply import JobApi, ObjectApi
 from syncctl.reconcile.normalise import FieldChange, Payload, fingerprint
 from syncctl.reconcile.plan import (
     PLAN_FORMAT,
@@ -268,8 +268,16 @@ def _detail(error: ErrorDetails, raw: Mapping[str, Any]) -> str:
     return describe(error)
 
 
-def check_fresh(plan: Plan, api: JobApi, state: State, environment: str) -> None:
-    """Refuse a plan made for another environment, against older state, or older live jobs."""
+def check_fresh(
+    plan: Plan,
+    api: JobApi,
+    state: State,
+    environment: str,
+    *,
+    workflows: ObjectApi | None = None,
+) -> None:
+    """Refuse a plan made for another environment, against older state, or older live
+    objects (jobs through ``api``, workflows through ``workflows``)."""
     if plan.environment != environment:
         raise PlanError(
             f"the plan is for environment {plan.environment!r}, not {environment!r}",
@@ -287,15 +295,19 @@ def check_fresh(plan: Plan, api: JobApi, state: State, environment: str) -> None
         # has no live job yet, and a delete without a fingerprint found its job already gone.
         if isinstance(change, Create | Noop) or change.fingerprint is None:
             continue
+        reader: ObjectApi | JobApi | None = workflows if change.kind == WORKFLOW.name else api
+        word = WORKFLOW.word if change.kind == WORKFLOW.name else SYNC_JOB.word
+        if reader is None:
+            raise ValueError(f"no API given for the plan's {change.kind} changes")
         try:
-            current = api.get(change.id)
+            current = reader.get(change.id)
         except NotFoundError:
             raise PlanError(
-                f"stale plan: job {change.id} ({change.key}) no longer exists",
+                f"stale plan: {word} {change.id} ({change.key}) no longer exists",
                 hint="make a new plan",
             ) from None
         if fingerprint(current.body) != change.fingerprint:
             raise PlanError(
-                f"stale plan: job {change.id} ({change.key}) changed since the plan was made",
+                f"stale plan: {word} {change.id} ({change.key}) changed since the plan was made",
                 hint="make a new plan",
             )

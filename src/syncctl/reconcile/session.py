@@ -7,10 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from syncctl.client.api import SyncJobClient
+from syncctl.client.models import LiveObject
 from syncctl.config import Config, Environment
 from syncctl.connect import connect
+from syncctl.kinds import SYNC_JOB, WORKFLOW
 from syncctl.reconcile.desired import load_desired
-from syncctl.reconcile.plan import Plan, make_plan
+from syncctl.reconcile.plan import Plan
+from syncctl.reconcile.planner import plan_environment
 from syncctl.reconcile.state import State, StateStore
 from syncctl.validate import collector_paused
 
@@ -35,8 +38,11 @@ def open_session(config: Config, env: Environment, *, lock: bool) -> Iterator[Se
 
 
 def build_plan(session: Session, state: State, *, prune: bool) -> Plan:
-    """Validate the files, list every live job (all pages or nothing), and diff."""
+    """Validate the files, list every live job and workflow (all pages or nothing), and diff."""
     with collector_paused():
         desired = load_desired(session.config, session.env)
-        live = list(session.api.list())
-        return make_plan(session.env.name, desired, state, live, prune=prune)
+        live: dict[str, list[LiveObject]] = {
+            SYNC_JOB.name: list(session.api.jobs.list()),
+            WORKFLOW.name: list(session.api.workflows.list()),
+        }
+        return plan_environment(session.env.name, desired, state, live, prune=prune)
