@@ -11,7 +11,7 @@ import re
 
 from syncctl.graph import render_mermaid
 from syncctl.reconcile.plan import Change, Create, Plan
-from syncctl.render.plan_text import change_lines, summary
+from syncctl.render.plan_text import change_lines, summary, unmanaged_nouns
 
 MARKER = "<!-- syncctl-plan -->"
 _MARKS = {"~": "!", "+": "+", "-": "-"}
@@ -45,7 +45,7 @@ def _graph(change: Change) -> list[str]:
 def render(plan: Plan, *, color: bool = False) -> str:
     out = [MARKER, f"### syncctl plan — `{plan.environment}`", "", f"**{summary(plan)}**", ""]
     if plan.has_changes:
-        out.append("| action | job | id |")
+        out.append("| action | key | id |")
         out.append("|---|---|---|")
         for change in plan.actionable:
             out.append(f"| {change.action} | `{change.key}` | {change.id or '—'} |")
@@ -59,6 +59,6 @@ def render(plan: Plan, *, color: bool = False) -> str:
         out.append(f"Orphaned (kept): {', '.join(f'`{o.key}`' for o in plan.orphaned)}")
         out.append("")
     if plan.unmanaged:
-        out.append(f"Unmanaged live jobs (never touched): {len(plan.unmanaged)}")
+        out.append(f"Unmanaged live {unmanaged_nouns(plan)} (never touched): {len(plan.unmanaged)}")
         out.append("")
     return "\n".join(out)
