@@ -92,7 +92,7 @@ def _step_words(step: Any) -> str:
         when = f"{when[:1].lower()}{when[1:]} ({cron})"
     else:
         when = "at once when the trigger fires"
-    condition = " if run_if holds" if isinstance(step.get("run_if"), str) else ""
+    condition = ", if its run_if holds" if isinstance(step.get("run_if"), str) else ""
     return f"{what} {when}{condition}"
 
 
