@@ -77,10 +77,12 @@ class Outcome:
     id: str | None
     ok: bool
     error: str | None = None
+    kind: str = SYNC_JOB.name
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "action": str(self.action),
+            "kind": self.kind,
             "key": self.key,
             "id": self.id,
             "ok": self.ok,
@@ -162,13 +164,7 @@ class Executor:
                 report,
             )
         order = {(c.action, c.kind, c.key): i for i, c in enumerate(plan.changes)}
-        kinds = {(c.action, c.key): c.kind for c in plan.changes}
-        outcomes = sorted(
-            done,
-            key=lambda o: order.get(
-                (o.action, kinds.get((o.action, o.key), ""), o.key), len(order)
-            ),
-        )
+        outcomes = sorted(done, key=lambda o: order.get((o.action, o.kind, o.key), len(order)))
         return ApplyResult(plan.environment, tuple(outcomes))
 
     def _parallel(self, changes: list[Change], report: Callable[[Outcome], Outcome]) -> None:
@@ -186,8 +182,8 @@ class Executor:
         try:
             object_id = self._do(change)
         except SyncctlError as exc:
-            return Outcome(change.action, change.key, change.id, False, str(exc))
-        return Outcome(change.action, change.key, object_id, True)
+            return Outcome(change.action, change.key, change.id, False, str(exc), change.kind)
+        return Outcome(change.action, change.key, object_id, True, kind=change.kind)
 
     def _do(self, change: Change) -> str:
         api, kind = self.apis[change.kind], change.kind
