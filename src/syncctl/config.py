@@ -30,8 +30,11 @@ _TOP_KEYS = frozenset(
         "default_environment",
         "environments",
         "known_triggers",
+        "rules",
     }
 )
+RULE_LEVELS = ("off", "warning", "error")
+"""What ``[tool.syncctl.rules]`` may set a rule to (design §3)."""
 DEFAULT_TRIGGERS: tuple[str, ...] = ("integrated_account:active",)
 """Trigger names a workflow may use without a warning (SJ904) when none are configured."""
 
@@ -71,6 +74,8 @@ class Config:
     """Folder of the workflow files; a relative one is taken under ``root``."""
     known_triggers: tuple[str, ...] = DEFAULT_TRIGGERS
     """Trigger names that exist on the server (SJ904, the embedded emulator)."""
+    rules: Mapping[str, str] = field(default_factory=dict)
+    """Rule id -> ``off``, ``warning`` or ``error`` (``[tool.syncctl.rules]``; design §3)."""
 
     def __post_init__(self) -> None:
         if not self.workflows_dir.is_absolute():
@@ -212,6 +217,31 @@ def _triggers(table: Mapping[str, Any], where: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value))
 
 
+def _rules(table: Mapping[str, Any], where: str) -> dict[str, str]:
+    value = table.get("rules", {})
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f"{where}: [tool.syncctl.rules] must be a table of rule ids",
+            hint='e.g. [tool.syncctl.rules] then SJ501 = "off"',
+        )
+    out: dict[str, str] = {}
+    for rule, level in value.items():
+        if not (
+            isinstance(rule, str) and len(rule) == 5 and rule[:2] == "SJ" and rule[2:].isdigit()
+        ):
+            raise ConfigError(
+                f"{where}: [tool.syncctl.rules]: {rule!r} is not a rule id",
+                hint="rule ids look like SJ501; see docs/rules.md",
+            )
+        if level not in RULE_LEVELS:
+            raise ConfigError(
+                f"{where}: [tool.syncctl.rules]: {rule} = {level!r}: must be one of "
+                + ", ".join(f'"{v}"' for v in RULE_LEVELS)
+            )
+        out[rule] = level
+    return out
+
+
 def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     """Read the configuration from ``path``, or find it upwards from ``cwd``."""
     start = (cwd or Path.cwd()).resolve()
@@ -232,12 +262,13 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     state_dir = Path(str(table.get("state_dir", "state")))
     workflows_dir = root / _folder(table, "workflows_dir", "workflows", where)
     triggers = _triggers(table, where)
+    rules = _rules(table, where)
     raw_envs = table.get("environments")
     if raw_envs is None:
         defaults = default_config(root)
         envs = defaults.environments
         return Config(
-            root, source, jobs_dir, root / state_dir, "local", envs, workflows_dir, triggers
+            root, source, jobs_dir, root / state_dir, "local", envs, workflows_dir, triggers, rules
         )
     if not isinstance(raw_envs, dict) or not raw_envs:
         raise ConfigError(f"{where}: [tool.syncctl.environments] must define at least one table")
@@ -248,4 +279,6 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     if default not in environments:
         raise ConfigError(f"{where}: default_environment {default!r} is not configured")
     state = root / state_dir
-    return Config(root, source, jobs_dir, state, default, environments, workflows_dir, triggers)
+    return Config(
+        root, source, jobs_dir, state, default, environments, workflows_dir, triggers, rules
+    )
