@@ -14,7 +14,8 @@ def test_rules_table_sets_levels(tmp_path: Path) -> None:
     path = tmp_path / "syncctl.toml"
     path.write_text('[rules]\nSJ501 = "off"\nSJ402 = "error"\n', encoding="utf-8")
     assert dict(load_config(path).rules) == {"SJ501": "off", "SJ402": "error"}
-    assert dict(load_config(cwd=tmp_path / "nowhere").rules) == {}
+    path.write_text('jobs_dir = "jobs"\n', encoding="utf-8")
+    assert dict(load_config(path).rules) == {}
 
 
 @pytest.mark.parametrize(
