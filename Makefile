@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/validate_bench.py
 	$(BIN)/python benchmarks/emulator_bench.py
 	$(BIN)/python benchmarks/client_bench.py
+	$(BIN)/python benchmarks/plan_bench.py --n 5000 --workflows 500 --repeat 5
 
 # The official truto-python-sdk against the emulator (also run by the test suite).
 sdk-fidelity: $(STAMP)

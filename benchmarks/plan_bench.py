@@ -1,24 +1,28 @@
-"""Benchmark ``syncctl plan`` on 5,000 unchanged jobs against ``syncctl validate``.
+"""Benchmark ``syncctl plan`` on 5,000 unchanged jobs and 500 workflows against ``validate``.
 
-    python benchmarks/plan_bench.py [--n 5000] [--repeat 5] [--seed 0] [--seed-with cli|core]
+    python benchmarks/plan_bench.py [--n 5000] [--workflows 500] [--repeat 5] [--seed 0]
+                                    [--seed-with cli|core]
 
 Generates one corpus (benchmarks/gen_jobs.py, with the ``environments:`` lines dropped so every
-file targets the benchmark environment), serves a fresh emulator over a real loopback socket
-(``running_server``; page size default and maximum as shipped), makes the live jobs and the state
-file exactly what apply makes, checks that the plan is all ``noop``, then measures in one run,
-interleaved, medians of ``--repeat``:
+file targets the benchmark environment, then benchmarks/gen_workflows.py: workflow files naming
+those jobs by key), checks that it passes ``syncctl validate --strict``, serves a fresh emulator
+over a real loopback socket (``running_server``; page size default and maximum as shipped), makes
+the live jobs, the live workflows and the state file exactly what apply makes, checks that the
+plan is all ``noop`` for both kinds, then measures in one run, interleaved, medians of
+``--repeat``:
 
 (a)  ``syncctl --config CFG plan`` as a subprocess against that server;
-(b)  ``syncctl --config CFG validate JOBS`` as a subprocess on the same files;
+(b)  ``syncctl --config CFG validate JOBS WORKFLOWS`` as a subprocess on the same files;
 
 and prints (a)/(b) (target <= 2) and the HTTP requests one plan made, counted from the
 emulator's server log (logger ``syncctl.emulator``, one DEBUG record per request), against the
-pages a listing needs at the emulator's maximum page size, ceil(N / max) (target: equal).
+pages the two listings need at the emulator's maximum page size,
+ceil(N / max) + ceil(W / max) (target: equal; a listing of nothing is still one page).
 
 ``--seed-with core`` (default) applies the initial plan with the reconciler's ``Executor`` in
 this process, through the same emulator in process, writing the state file once at the end
 (the same content apply writes); ``--seed-with cli`` runs ``syncctl apply --yes`` over the
-socket instead, and times it. Either way the all-noop plan is checked before anything is timed.
+socket instead, and times it. Either way the checks run before anything is timed.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 import gen_jobs  # this folder is sys.path[0] when one of its scripts runs
+import gen_workflows
 
 HERE = Path(__file__).resolve().parent
 TOKEN = "bench-token"
@@ -80,12 +85,16 @@ def write_config(
     *,
     concurrency: int = 8,
     rate: float | None = None,
+    workflows: Path | None = None,
 ) -> Path:
     """A ``syncctl.toml`` in ``folder`` with one environment ``bench`` at ``url``; its state
-    file is ``folder/state/bench.json``."""
+    file is ``folder/state/bench.json``. Without ``workflows`` the workflows folder is the
+    default one (``folder/workflows``, absent: no workflows)."""
     folder.mkdir(parents=True, exist_ok=True)
-    lines = [
-        f"jobs_dir = {json.dumps(str(jobs))}",
+    lines = [f"jobs_dir = {json.dumps(str(jobs))}"]
+    if workflows is not None:
+        lines.append(f"workflows_dir = {json.dumps(str(workflows))}")
+    lines += [
         'state_dir = "state"',
         f'default_environment = "{ENV_NAME}"',
         "",
@@ -191,8 +200,8 @@ def profile(call: Callable[[], object], top: int = 25) -> str:
 
 def seed_core(config_path: Path, emulator: Any) -> int:
     """Apply the initial (all-create) plan with the reconciler's own ``Executor``, in process,
-    through ``emulator`` directly; state kept in memory and written once at the end. Returns
-    the number of failed changes."""
+    through ``emulator`` directly: jobs first, then the workflows naming them, as apply does;
+    state kept in memory and written once at the end. Returns the number of failed changes."""
     from syncctl.client import SyncJobClient
     from syncctl.config import load_config
     from syncctl.emulator.transport import EmbeddedTransport
@@ -217,7 +226,7 @@ def seed_core(config_path: Path, emulator: Any) -> int:
     ) as api:
         session = Session(config, env, api, store)
         plan = build_plan(session, store.load(), prune=False)
-        result = Executor(api, store, concurrency=4).run(plan)
+        result = Executor(api, store, workflows=api.workflows, concurrency=4).run(plan)
     store.flush()
     return len(result.failed)
 
@@ -228,33 +237,66 @@ class Noop:
     detail: str
 
 
-def check_noop(syncctl: list[str], config: Path, folder: Path, n: int) -> Noop:
+def check_noop(syncctl: list[str], config: Path, folder: Path, expected: dict[str, int]) -> Noop:
+    """Whether one plan is exactly ``expected[kind]`` noop changes of each kind, nothing else
+    (no other change, orphan or unmanaged object)."""
     done = run([*syncctl, "--config", str(config), "plan", "--format", "json"], folder)
     if done.code != 0:
         return Noop(False, f"plan exit {done.code}:\n{tail(done.stderr)}")
-    summary = json.loads(done.stdout)["summary"]
-    ok = summary.get("noop") == n and sum(summary.values()) == n
-    return Noop(ok, json.dumps(summary))
+    plan = json.loads(done.stdout)
+    summary = plan["summary"]
+    noops: dict[str, int] = dict.fromkeys(expected, 0)
+    for change in plan["changes"]:
+        if change["action"] == "noop":
+            noops[change.get("kind", "?")] = noops.get(change.get("kind", "?"), 0) + 1
+    total = sum(expected.values())
+    ok = noops == expected and summary.get("noop") == total and sum(summary.values()) == total
+    return Noop(ok, f"{json.dumps(summary)}; noop by kind {json.dumps(noops)}")
+
+
+def check_valid(syncctl: list[str], config: Path, folder: Path, paths: list[Path]) -> Noop:
+    """Whether ``syncctl validate --strict`` passes on ``paths``: timing files with findings
+    would measure the wrong thing."""
+    done = run(
+        [*syncctl, "--config", str(config), "validate", "--strict", *map(str, paths)], folder
+    )
+    last = done.stdout.strip().splitlines()[-1:] or ["(no output)"]
+    detail = last[0] if done.code == 0 else f"exit {done.code}:\n{tail(done.stdout)}"
+    return Noop(done.code == 0, detail)
 
 
 def listing_in_process(url: str, limit: int | None, repeat: int) -> tuple[float, int, int]:
-    """Median seconds, requests and jobs of one full listing with ``SyncJobClient``."""
+    """Median seconds, requests and objects of one full listing of jobs and of workflows with
+    ``SyncJobClient``."""
     from syncctl.client import SyncJobClient
 
     times = []
-    count = jobs = 0
+    count = objects = 0
     for _ in range(repeat):
         with SyncJobClient(url, TOKEN) as api:
             start = time.perf_counter()
-            jobs = sum(1 for _ in api.list(limit=limit))
+            objects = sum(1 for _ in api.jobs.list(limit=limit))
+            objects += sum(1 for _ in api.workflows.list(limit=limit))
             times.append(time.perf_counter() - start)
             count = api.request_count
-    return statistics.median(times), count, jobs
+    return statistics.median(times), count, objects
+
+
+def pages(count: int, size: int) -> int:
+    """Requests one full listing of ``count`` objects takes at ``size`` per page (an empty
+    listing is one request too)."""
+    return max(1, math.ceil(count / size))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--n", type=int, default=5000, help="job files = live jobs (5000)")
+    parser.add_argument(
+        "--workflows",
+        type=int,
+        default=500,
+        help="workflow files = live workflows, 1-3 steps each naming generated jobs (500)",
+    )
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure, median (5)")
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (0)")
     parser.add_argument(
@@ -267,8 +309,73 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.n < 1 or args.repeat < 1:
         parser.error("--n and --repeat must be >= 1")
+    if not 0 <= args.workflows <= args.n:
+        parser.error("--workflows must be between 0 and --n (each starts with its own job)")
     with tempfile.TemporaryDirectory(prefix="syncctl-plan-bench-") as tmp:
         return measure(args, Path(tmp))
+
+
+def make_workflows(out: Path, count: int, seed: int) -> list[Path]:
+    """``count`` generated workflow files under ``out/workflows`` naming the jobs of
+    ``out/jobs`` (write those first: with their ``environments:`` lines dropped, no workflow
+    needs one either)."""
+    paths: list[Path] = gen_workflows.generate(out, count, seed)
+    return paths
+
+
+@dataclass(frozen=True, slots=True)
+class Timings:
+    plans: list[float]
+    validates: list[float]
+    requests: list[int]  # HTTP requests of each plan run
+    failed: bool
+
+
+def time_runs(
+    plan_argv: list[str], validate_argv: list[str], folder: Path, log: RequestLog, repeat: int
+) -> Timings:
+    """``repeat`` plan and validate runs, interleaved so that a noisy neighbour hurts both
+    alike; the requests of each plan counted from the server log."""
+    plans: list[float] = []
+    validates: list[float] = []
+    counts: list[int] = []
+    failed = False
+    for _ in range(repeat):
+        a = run(plan_argv, folder)
+        counts.append(len(log.take()))
+        b = run(validate_argv, folder)
+        log.take()
+        for name, done in (("plan", a), ("validate", b)):
+            if done.code != 0:
+                failed = True
+                print(f"     ! {name} exit {done.code}:\n{tail(done.stderr)}")
+        plans.append(a.seconds)
+        validates.append(b.seconds)
+    return Timings(plans, validates, counts, failed)
+
+
+def seed_live(args: argparse.Namespace, syncctl: list[str], config: Path, emulator: Any) -> int:
+    """Make the live objects and the state file (``--seed-with``); print how; return the
+    number of failures."""
+    start = time.perf_counter()
+    if args.seed_with == "core":
+        errors = seed_core(config, emulator)
+        how = "Executor in process, state written once"
+    else:
+        done = run([*syncctl, "--config", str(config), "apply", "--yes"], config.parent)
+        errors = 0 if done.code == 0 else 1
+        how = "syncctl apply --yes over the socket, concurrency 16"
+        if done.code != 0:
+            print(f"     ! apply exit {done.code}:\n{tail(done.stderr)}")
+    seeded = time.perf_counter() - start
+    jobs = emulator.store.count(ENVIRONMENT_ID, kind="sync_job")
+    workflows = emulator.store.count(ENVIRONMENT_ID, kind="workflow")
+    print(
+        f"seeded {jobs} live jobs and {workflows} live workflows in {seeded:.1f} s ({how}); "
+        f"{errors} failed"
+    )
+    live_ok = jobs == args.n and workflows == args.workflows
+    return errors + (0 if live_ok else 1)
 
 
 def measure(args: argparse.Namespace, tmp: Path) -> int:
@@ -276,16 +383,17 @@ def measure(args: argparse.Namespace, tmp: Path) -> int:
     from syncctl.emulator.server import running_server
     from syncctl.emulator.store import Store
 
-    python = sys.executable
-    syncctl = syncctl_argv(python)
+    syncctl = syncctl_argv(sys.executable)
     start = time.perf_counter()
-    paths = make_corpus(tmp / "corpus", args.n, args.seed)
+    corpus = tmp / "corpus"
+    paths = make_corpus(corpus, args.n, args.seed)
+    flows = make_workflows(corpus, args.workflows, args.seed)
     generated = time.perf_counter() - start
-    jobs = tmp / "corpus" / "jobs"
+    jobs, workflows = corpus / "jobs", corpus / "workflows"
     settings = EmulatorSettings(tokens={TOKEN: ENVIRONMENT_ID})
     print(
-        f"syncctl plan benchmark: N={args.n} job files and live jobs (seed {args.seed}), "
-        f"medians of {args.repeat} runs"
+        f"syncctl plan benchmark: N={args.n} job files and live jobs, W={args.workflows} "
+        f"workflow files and live workflows (seed {args.seed}), medians of {args.repeat} runs"
     )
     print(
         f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs; "
@@ -298,77 +406,32 @@ def measure(args: argparse.Namespace, tmp: Path) -> int:
     try:
         with running_server(emulator) as url:
             folder = tmp / "project"
-            config = write_config(folder, jobs, url, concurrency=16)
-            start = time.perf_counter()
-            if args.seed_with == "core":
-                errors = seed_core(config, emulator)
-                how = "Executor in process, state written once"
-            else:
-                done = run([*syncctl, "--config", str(config), "apply", "--yes"], folder)
-                errors = 0 if done.code == 0 else 1
-                how = "syncctl apply --yes over the socket, concurrency 16"
-                if done.code != 0:
-                    print(f"     ! apply exit {done.code}:\n{tail(done.stderr)}")
-            seeded = time.perf_counter() - start
-            live = emulator.store.count(ENVIRONMENT_ID)
-            print(f"seeded {live} live jobs in {seeded:.1f} s ({how}); {errors} failed")
+            config = write_config(folder, jobs, url, concurrency=16, workflows=workflows)
+            valid = check_valid(syncctl, config, folder, [jobs, workflows])
+            print(f"validate --strict before timing: {valid.detail}")
+            if not valid.ok:
+                print("! the generated corpus is not clean; figures would be meaningless")
+                return 1
+            errors = seed_live(args, syncctl, config, emulator)
             log.take()
-            noop = check_noop(syncctl, config, folder, args.n)
+            expected = {"sync_job": args.n, "workflow": args.workflows}
+            noop = check_noop(syncctl, config, folder, expected)
             print(f"plan before timing: {noop.detail}   all noop: {'yes' if noop.ok else 'NO'}")
             log.take()
-            if errors or not noop.ok or live != args.n:
+            if errors or not noop.ok:
                 print("! the set-up is not an unchanged catalog; figures would be meaningless")
                 return 1
             print()
-
-            plan_argv = [*syncctl, "--config", str(config), "plan"]
-            validate_argv = [*syncctl, "--config", str(config), "validate", str(jobs)]
-            plans: list[float] = []
-            validates: list[float] = []
-            counts: list[int] = []
-            for _ in range(args.repeat):  # interleaved: a noisy neighbour hurts both alike
-                a = run(plan_argv, folder)
-                counts.append(len(log.take()))
-                b = run(validate_argv, folder)
-                log.take()
-                for name, done in (("plan", a), ("validate", b)):
-                    if done.code != 0:
-                        failed = True
-                        print(f"     ! {name} exit {done.code}:\n{tail(done.stderr)}")
-                plans.append(a.seconds)
-                validates.append(b.seconds)
-            a_med, b_med = statistics.median(plans), statistics.median(validates)
-            pages = math.ceil(args.n / settings.page_size_max)
-            pages_default = math.ceil(args.n / settings.page_size_default)
-            requests = statistics.median(counts)
-
-            print(f"(a) syncctl plan, {args.n} unchanged jobs (CLI)   {a_med:8.3f} s")
-            print(f"(b) syncctl validate, same {len(paths)} files (CLI)  {b_med:8.3f} s")
-            print(
-                f"    HTTP requests per plan: {', '.join(map(str, counts))} "
-                f"(pages at the maximum size {settings.page_size_max}: {pages}; "
-                f"at the default size {settings.page_size_default}: {pages_default})"
+            timings = time_runs(
+                [*syncctl, "--config", str(config), "plan"],
+                [*syncctl, "--config", str(config), "validate", str(jobs), str(workflows)],
+                folder,
+                log,
+                args.repeat,
             )
-            limited = listing_in_process(url, settings.page_size_max, args.repeat)
-            default = listing_in_process(url, None, args.repeat)
+            failed = timings.failed
+            report(args, settings, url, timings, len(paths) + len(flows))
             log.take()
-            print(
-                f"    listing alone, SyncJobClient in process: no limit {default[0]:.3f} s "
-                f"({default[1]} requests), limit={settings.page_size_max} {limited[0]:.3f} s "
-                f"({limited[1]} requests)"
-            )
-            print()
-            ratio = a_med / b_med
-            print("| figure                       | measured     | target  | verdict |")
-            print("| ---------------------------- | ------------ | ------- | ------- |")
-            print(
-                f"| (a)/(b) plan vs validate     | {ratio:10.2f}x | <= 2x   | "
-                f"{verdict(ratio <= 2):7} |"
-            )
-            print(
-                f"| HTTP requests of one plan    | {requests:12g} | {pages:7d} | "
-                f"{verdict(requests == pages):7} |"
-            )
             if args.profile:
                 print()
                 print(profile(lambda: plan_in_process(config)))
@@ -376,6 +439,43 @@ def measure(args: argparse.Namespace, tmp: Path) -> int:
         emulator.close()
         logging.getLogger("syncctl.emulator").removeHandler(log)
     return 1 if failed else 0
+
+
+def report(args: argparse.Namespace, settings: Any, url: str, timings: Timings, files: int) -> None:
+    """The two figures, the listing alone for reference, and the verdict table."""
+    a_med, b_med = statistics.median(timings.plans), statistics.median(timings.validates)
+    size_max, size_default = settings.page_size_max, settings.page_size_default
+    needed = pages(args.n, size_max) + pages(args.workflows, size_max)
+    at_default = pages(args.n, size_default) + pages(args.workflows, size_default)
+    requests = statistics.median(timings.requests)
+    what = f"{args.n} jobs + {args.workflows} workflows, unchanged"
+    label_a = f"(a) syncctl plan, {what} (CLI)"
+    label_b = f"(b) syncctl validate, the same {files} files (CLI)"
+    width = max(len(label_a), len(label_b))
+    print(f"{label_a:{width}}  {a_med:8.3f} s")
+    print(f"{label_b:{width}}  {b_med:8.3f} s")
+    print(
+        f"    HTTP requests per plan: {', '.join(map(str, timings.requests))} "
+        f"(pages at the maximum size {size_max}: {pages(args.n, size_max)} + "
+        f"{pages(args.workflows, size_max)} = {needed}; at the default size {size_default}: "
+        f"{at_default})"
+    )
+    limited = listing_in_process(url, size_max, args.repeat)
+    default = listing_in_process(url, None, args.repeat)
+    print(
+        f"    listing alone (jobs then workflows), SyncJobClient in process: no limit "
+        f"{default[0]:.3f} s ({default[1]} requests), limit={size_max} {limited[0]:.3f} s "
+        f"({limited[1]} requests)"
+    )
+    print()
+    ratio = a_med / b_med
+    print("| figure                       | measured     | target  | verdict |")
+    print("| ---------------------------- | ------------ | ------- | ------- |")
+    print(f"| (a)/(b) plan vs validate     | {ratio:10.2f}x | <= 2x   | {verdict(ratio <= 2):7} |")
+    print(
+        f"| HTTP requests of one plan    | {requests:12g} | {needed:7d} | "
+        f"{verdict(requests == needed):7} |"
+    )
 
 
 def plan_in_process(config_path: Path) -> None:
