@@ -27,6 +27,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 # name -> "module:attribute" of the click command, imported on first use.
 COMMANDS: dict[str, str] = {
+    "init": "syncctl.cli.init:init",
     "validate": "syncctl.cli.validate:validate",
     "schema": "syncctl.cli.schema:schema",
     "emulator": "syncctl.cli.emulator:emulator",
