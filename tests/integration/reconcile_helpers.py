@@ -316,3 +316,115 @@ def actions(plan: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def iter_keys(plan: Mapping[str, Any], action: str) -> Iterator[str]:
     return (c["key"] for c in plan["changes"] if c["action"] == action)
+
+
+# --- Workflows (design §9): files, state section and live objects, next to the jobs' helpers.
+
+WORKFLOW_TRIGGER = "integrated_account:active"
+
+
+def run_job(job_key: str, cron: str | None = None) -> dict[str, Any]:
+    """A workflow file's step that runs the job with key ``job_key`` (``sync_job: <key>``)."""
+    step: dict[str, Any] = {"type": "run", "action": "run_sync_job"}
+    if cron is not None:
+        step["cron_expression"] = cron
+    step["config"] = {"sync_job": job_key}
+    return step
+
+
+def workflow(*steps: Mapping[str, Any], run_if: str | None = None) -> dict[str, Any]:
+    """A workflow file document on ``WORKFLOW_TRIGGER`` with ``steps`` (``run_job``)."""
+    config: dict[str, Any] = {}
+    if run_if is not None:
+        config["run_if"] = run_if
+    config["steps"] = [dict(step) for step in steps]
+    return {"trigger_name": WORKFLOW_TRIGGER, "config": config}
+
+
+def workflow_path(project: Project, name: str) -> Path:
+    """``workflows/<name>.yaml``: the file of key ``workflow:<name>`` (default folder)."""
+    return project.root / "workflows" / f"{name}.yaml"
+
+
+def write_workflow(project: Project, name: str, data: Mapping[str, Any]) -> Path:
+    path = workflow_path(project, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "# yaml-language-server: $schema=../schemas/workflow.schema.json\n"
+    path.write_text(text + yaml.safe_dump(dict(data), sort_keys=False), encoding="utf-8")
+    return path
+
+
+def remove_workflow(project: Project, name: str) -> None:
+    workflow_path(project, name).unlink()
+
+
+def workflow_section(project: Project, env: str = "local") -> dict[str, Any]:
+    """The state file's ``workflow`` section: ``entries`` and ``pending`` (empty when none)."""
+    section = project.raw_state(env).get("workflow", {})
+    assert isinstance(section, dict)
+    return {"entries": section.get("entries", {}), "pending": section.get("pending", {})}
+
+
+def workflow_ids(project: Project, env: str = "local") -> dict[str, str]:
+    """Workflow key -> remote id, from the state file."""
+    return {key: entry["id"] for key, entry in workflow_section(project, env)["entries"].items()}
+
+
+def live_workflows(live: Observer) -> list[dict[str, Any]]:
+    """Every live workflow of the observer's environment (all pages), past the code under test."""
+    found: list[dict[str, Any]] = []
+    cursor = ""
+    while True:
+        page = live._call("GET", f"/workflow?limit=100&next_cursor={quote(cursor)}")
+        found.extend(page["result"])
+        if not page["next_cursor"]:
+            return found
+        cursor = page["next_cursor"]
+
+
+def get_workflow(live: Observer, workflow_id: str) -> dict[str, Any]:
+    result = live._call("GET", f"/workflow/{quote(workflow_id, safe='')}")
+    assert isinstance(result, dict)
+    return result
+
+
+def post_workflow(live: Observer, body: Mapping[str, Any]) -> dict[str, Any]:
+    """POST /workflow past the code under test (an unmanaged workflow, as a user makes one)."""
+    result = live._call("POST", "/workflow", dict(body), status=201)
+    assert isinstance(result, dict)
+    return result
+
+
+def step_job_ids(body: Mapping[str, Any]) -> list[Any]:
+    """The ``sync_job_id`` of each step of a live workflow, in order (read apart from syncctl)."""
+    return [step["config"].get("sync_job_id") for step in body["config"]["steps"]]
+
+
+class Gate:
+    """Holds the first request with ``method`` on a path under ``prefix`` (e.g. the first
+    ``POST /workflow``) until ``release`` is set, so a test can ``kill -9`` the client at that
+    very request. Then the held request is carried out (``commit``: its answer goes to a client
+    that is gone) or never handled (the connection is cut with nothing committed)."""
+
+    def __init__(self, emulator: Emulator, method: str, prefix: str, *, commit: bool) -> None:
+        self.arrived = threading.Event()
+        self.release = threading.Event()
+        self.done = threading.Event()  # the held request was carried out (or cut) after release
+        self._used = False
+        self._lock = threading.Lock()
+        inner = emulator.handle
+
+        def handle(verb: str, path: str, headers: Mapping[str, str], body: bytes) -> Response:
+            with self._lock:
+                held = not self._used and verb.upper() == method and path.startswith(prefix)
+                self._used = self._used or held
+            if not held:
+                return inner(verb, path, headers, body)
+            self.arrived.set()
+            self.release.wait(timeout=60)
+            try:
+                return inner(verb, path, headers, body) if commit else Response(503, {}, b"", True)
+            finally:
+                self.done.set()
+
+        emulator.handle = handle  # type: ignore[method-assign]
