@@ -3,14 +3,25 @@
 With no configuration at all the defaults apply: jobs in ``jobs/``, workflows in ``workflows/``,
 state in ``state/``, the one known trigger ``integrated_account:active``, and one environment
 ``local`` served by the bundled emulator in process (``embedded:`` URL).
+
+Discovery (design §4): the configuration is the first ``syncctl.toml``, or ``pyproject.toml``
+holding a ``[tool.syncctl]`` table, found upwards from the current folder; a pyproject.toml of
+some other tool does not stop the search. With none, the project root is the nearest folder
+upwards holding ``jobs/``, else the git root, else the current folder, so working inside
+``jobs/zendesk`` never makes ``jobs/zendesk`` the root.
+
+The environment used (``Config.environment``) is ``--env``, else ``default_environment``, else
+``local`` when configured, else an error listing the choices: never silently the first one
+configured, which may well be production.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,6 +44,8 @@ _TOP_KEYS = frozenset(
         "rules",
     }
 )
+_TOKEN_KEYS = frozenset({"token", "api_token", "api_key", "secret"})
+"""Keys people write for a token; the hint says to use ``token_env`` (design §4: never a file)."""
 RULE_LEVELS = ("off", "warning", "error")
 """What ``[tool.syncctl.rules]`` may set a rule to (design §3)."""
 DEFAULT_TRIGGERS: tuple[str, ...] = ("integrated_account:active",)
@@ -68,7 +81,8 @@ class Config:
     source: Path | None
     jobs_dir: Path
     state_dir: Path
-    default_environment: str
+    default_environment: str | None
+    """``default_environment`` as configured; None when it is not set (``environment``)."""
     environments: Mapping[str, Environment] = field(default_factory=dict)
     workflows_dir: Path = Path("workflows")
     """Folder of the workflow files; a relative one is taken under ``root``."""
@@ -76,21 +90,74 @@ class Config:
     """Trigger names that exist on the server (SJ904, the embedded emulator)."""
     rules: Mapping[str, str] = field(default_factory=dict)
     """Rule id -> ``off``, ``warning`` or ``error`` (``[tool.syncctl.rules]``; design §3)."""
+    table: str = "tool.syncctl"
+    """How the configuration file names its own table: ``tool.syncctl`` in pyproject.toml (and
+    a syncctl.toml that uses the header), empty in a bare syncctl.toml. Hints use it, so a
+    table they show can be pasted into the file they name."""
 
     def __post_init__(self) -> None:
         if not self.workflows_dir.is_absolute():
             object.__setattr__(self, "workflows_dir", self.root / self.workflows_dir)
 
     def environment(self, name: str | None) -> Environment:
-        chosen = name or self.default_environment
-        try:
-            return self.environments[chosen]
-        except KeyError:
-            known = ", ".join(sorted(self.environments)) or "none"
+        """The environment to use (design §4): ``name`` (``--env``), else ``default_environment``,
+        else ``local`` when it is configured, else an error listing the choices."""
+        if name is None:
+            name = self.default_environment
+        if name is None:
+            if "local" in self.environments:
+                return self.environments["local"]
             raise ConfigError(
-                f"unknown environment {chosen!r} (configured: {known})",
-                hint="add [tool.syncctl.environments." + chosen + "] to pyproject.toml",
+                f"no environment chosen (configured: {self._known()})",
+                hint="pass --env NAME, or set default_environment in " + self._file(),
+            )
+        try:
+            return self.environments[name]
+        except KeyError:
+            raise ConfigError(
+                f"unknown environment {name!r}{did_you_mean(name, self.environments)} "
+                f"(configured: {self._known()})",
+                hint=f"add [{self.table_name('environments', name)}] with a url to " + self._file(),
             ) from None
+
+    def table_name(self, *parts: str) -> str:
+        """``tool.syncctl.environments.prod`` or ``environments.prod``, as this file writes it."""
+        return ".".join(p for p in (self.table, *parts) if p)
+
+    def _known(self) -> str:
+        return ", ".join(sorted(self.environments)) or "none"
+
+    def _file(self) -> str:
+        if self.source is None:
+            return f"a syncctl.toml in {self.root}"
+        return str(self.source)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'jobs_dir'?)`` for the closest of ``choices``, or an empty string.
+
+    A prefix counts (``prod`` -> ``production``): difflib alone rates that pair too low."""
+    options = sorted(choices)
+    prefixed = [c for c in options if c.startswith(word) or word.startswith(c)]
+    close = prefixed or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _unknown_keys(
+    unknown: set[str], known: Iterable[str], where: str, token_var: str | None = None
+) -> ConfigError:
+    """One error for keys that are not allowed: each with a did-you-mean, and for a token key
+    the hint to use ``token_env`` (``token_var``: the environment's default variable)."""
+    choices = sorted(known)
+    listed = ", ".join(f"{k}{did_you_mean(k, choices)}" for k in sorted(unknown))
+    if token_var is not None and unknown & _TOKEN_KEYS:
+        hint = (
+            "tokens are never read from files: set token_env to the name of the environment "
+            f'variable that holds it, e.g. token_env = "{token_var}", and export that variable'
+        )
+    else:
+        hint = "allowed keys: " + ", ".join(choices)
+    return ConfigError(f"{where}: unknown key(s) {listed}", hint=hint)
 
 
 def check_url(url: str, *, where: str) -> None:
@@ -113,45 +180,71 @@ def check_url(url: str, *, where: str) -> None:
 
 
 def _find_config(start: Path) -> Path | None:
+    """The first syncctl.toml, or pyproject.toml with ``[tool.syncctl]``, upwards from ``start``.
+
+    A pyproject.toml without the table belongs to some other tool (a Python package inside the
+    jobs repository, say) and does not end the search."""
     for folder in (start, *start.parents):
         candidate = folder / "syncctl.toml"
         if candidate.is_file():
             return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
+        if pyproject.is_file() and _has_syncctl_table(pyproject):
             return pyproject
     return None
 
 
-def _read_table(path: Path) -> dict[str, Any]:
+def _has_syncctl_table(pyproject: Path) -> bool:
+    tool = _read_toml(pyproject).get("tool")
+    return isinstance(tool, dict) and "syncctl" in tool
+
+
+def project_root(start: Path) -> Path:
+    """The root of a project without configuration: the nearest folder upwards (``start``
+    included) holding ``jobs/``, else the git root, else ``start``."""
+    for folder in (start, *start.parents):
+        if (folder / "jobs").is_dir() or (folder / ".git").exists():
+            return folder
+    return start
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
-            data = tomllib.load(handle)
+            return tomllib.load(handle)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("syncctl", {})
+
+
+def _read_table(path: Path) -> tuple[dict[str, Any], str]:
+    """The syncctl table of ``path`` and how the file names it (``Config.table``)."""
+    data = _read_toml(path)
+    tool = data.get("tool", {})
+    nested = isinstance(tool, dict) and "syncctl" in tool
+    if path.name == "pyproject.toml" or nested:
+        table = tool.get("syncctl", {}) if isinstance(tool, dict) else {}
+        name = "tool.syncctl"
     else:
-        table = data.get("tool", {}).get("syncctl", data)
+        table, name = data, ""
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.syncctl] must be a table")
-    return table
+    return table, name
 
 
 def _environment(name: str, raw: Any, root: Path, state_dir: Path, where: str) -> Environment:
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: environment {name!r} must be a table")
+    default_var = f"SYNCCTL_{name.upper().replace('-', '_')}_TOKEN"
     unknown = set(raw) - _ENV_KEYS
     if unknown:
-        listed = ", ".join(sorted(unknown))
-        raise ConfigError(f"{where}: environment {name!r}: unknown key(s) {listed}")
+        raise _unknown_keys(unknown, _ENV_KEYS, f"{where}: environment {name!r}", default_var)
     url = raw.get("url")
     if not isinstance(url, str) or not url:
         raise ConfigError(f"{where}: environment {name!r} needs a url")
     check_url(url, where=f"{where}: environment {name!r}")
-    token_env = raw.get("token_env", f"SYNCCTL_{name.upper().replace('-', '_')}_TOKEN")
+    token_env = raw.get("token_env", default_var)
     if not isinstance(token_env, str) or not token_env:
         raise ConfigError(f"{where}: environment {name!r}: token_env must name a variable")
     state_path = root / str(raw.get("state_path", state_dir / f"{name}.json"))
@@ -247,17 +340,17 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     start = (cwd or Path.cwd()).resolve()
     source = path if path is not None else _find_config(start)
     if source is None:
-        return default_config(start)
+        return default_config(project_root(start))
     if not source.is_file():
         raise ConfigError(f"{source}: configuration file not found")
-    table = _read_table(source)
+    table, table_name = _read_table(source)
     root = source.resolve().parent
     if not table:
-        return default_config(root)
+        return replace(default_config(root), source=source, table=table_name)
     where = str(source)
     unknown = set(table) - _TOP_KEYS
     if unknown:
-        raise ConfigError(f"{where}: [tool.syncctl]: unknown key(s) {', '.join(sorted(unknown))}")
+        raise _unknown_keys(unknown, _TOP_KEYS, f"{where}: [{table_name or 'syncctl.toml'}]")
     jobs_dir = root / str(table.get("jobs_dir", "jobs"))
     state_dir = Path(str(table.get("state_dir", "state")))
     workflows_dir = root / _folder(table, "workflows_dir", "workflows", where)
@@ -265,20 +358,52 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     rules = _rules(table, where)
     raw_envs = table.get("environments")
     if raw_envs is None:
-        defaults = default_config(root)
-        envs = defaults.environments
-        return Config(
-            root, source, jobs_dir, root / state_dir, "local", envs, workflows_dir, triggers, rules
-        )
-    if not isinstance(raw_envs, dict) or not raw_envs:
+        environments = dict(default_config(root).environments)
+    elif not isinstance(raw_envs, dict) or not raw_envs:
         raise ConfigError(f"{where}: [tool.syncctl.environments] must define at least one table")
-    environments = {
-        name: _environment(name, raw, root, state_dir, where) for name, raw in raw_envs.items()
-    }
-    default = table.get("default_environment", next(iter(environments)))
-    if default not in environments:
-        raise ConfigError(f"{where}: default_environment {default!r} is not configured")
-    state = root / state_dir
-    return Config(
-        root, source, jobs_dir, state, default, environments, workflows_dir, triggers, rules
+    else:
+        environments = {
+            name: _environment(name, raw, root, state_dir, where) for name, raw in raw_envs.items()
+        }
+    config = Config(
+        root,
+        source,
+        jobs_dir,
+        root / state_dir,
+        None,
+        environments,
+        workflows_dir,
+        triggers,
+        rules,
+        table_name,
+    )
+    default = table.get("default_environment")
+    if default is None:
+        return config
+    _check_default(config, default)
+    return replace(config, default_environment=default)
+
+
+def _check_default(config: Config, default: object) -> None:
+    """Refuse a ``default_environment`` that names no configured environment; the hint shows the
+    embedded ``local`` table, which is what a pasted snippet most often lacks."""
+    where = f"{config.source}"
+    if not isinstance(default, str) or not default:
+        raise ConfigError(f"{where}: default_environment must name an environment")
+    if default in config.environments:
+        return
+    guess = did_you_mean(default, config.environments)
+    if default == "local":
+        table = config.table_name("environments", "local")
+        hint = f'add [{table}] with url = "{LOCAL_URL}" (the bundled emulator, no account needed)'
+    else:
+        hint = (
+            f"set it to one of: {config._known()}, or add ["
+            + config.table_name("environments", default)
+            + "]"
+        )
+    raise ConfigError(
+        f"{where}: default_environment {default!r} is not configured{guess} "
+        f"(configured: {config._known()})",
+        hint=hint,
     )
