@@ -11,7 +11,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -38,6 +38,13 @@ COMMANDS: dict[str, str] = {
     "fmt": "syncctl.cli.fmt:fmt",
     "graph": "syncctl.cli.graph:graph",
 }
+ENV_COMMANDS = frozenset({"plan", "apply", "import", "state"})
+"""Commands that act on one environment: they take ``--env`` after their name too (design §4:
+``syncctl plan --env staging`` as well as ``syncctl --env staging plan``)."""
+ENV_HELP = (
+    "Target environment (default: default_environment, else local; also accepted before the "
+    "command)."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +58,48 @@ class Globals:
 
 
 def _use_color(choice: str) -> bool:
+    """``always`` and ``never`` as said; ``auto`` colours only a terminal, and not at all when
+    NO_COLOR is set to anything non-empty (no-color.org: a flag given on the command line wins
+    over the variable)."""
     if choice == "always":
         return True
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()
+
+
+def _late_env(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """``--env`` given after the command's name: it replaces the global one in ``ctx.obj``. Two
+    different names are a usage error, not a silent choice between environments."""
+    if value is None:
+        return
+    globals_ = ctx.find_object(Globals)
+    if globals_ is None:  # the command was invoked on its own, without the group
+        return
+    if globals_.env is not None and globals_.env != value:
+        raise click.UsageError(
+            f"--env given twice: {globals_.env!r} and {value!r}; give it once", ctx=ctx
+        )
+    ctx.obj = replace(globals_, env=value)
+
+
+def _accept_env(command: click.Command) -> None:
+    """Give ``command`` (and, for a group, each of its commands) its own ``--env`` option,
+    once: it is added to the command object, which lives as long as the process."""
+    if not any(param.name == "late_env" for param in command.params):
+        command.params.append(
+            click.Option(
+                ["--env", "late_env"],
+                metavar="NAME",
+                expose_value=False,
+                is_eager=True,
+                callback=_late_env,
+                help=ENV_HELP,
+            )
+        )
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _accept_env(sub)
 
 
 def format_option(
@@ -85,6 +129,8 @@ class SyncctlGroup(click.Group):
         module, attribute = target.split(":")
         command = getattr(importlib.import_module(module), attribute)
         assert isinstance(command, click.Command)
+        if cmd_name in ENV_COMMANDS:
+            _accept_env(command)
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -100,7 +146,7 @@ class SyncctlGroup(click.Group):
 
 @click.group(cls=SyncctlGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="syncctl")
-@click.option("--env", "env", metavar="NAME", help="Target environment (default: configured).")
+@click.option("--env", "env", metavar="NAME", help=ENV_HELP.replace("before", "after"))
 @click.option(
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -120,7 +166,11 @@ def cli(
     ctx: click.Context, env: str | None, config: Path | None, color: str, verbose: int, quiet: int
 ) -> None:
     """GitOps for Truto sync jobs: validate, plan and apply sync-job YAML files."""
-    ctx.obj = Globals(env=env, config=config, color=_use_color(color), verbosity=verbose - quiet)
+    use_color = _use_color(color)
+    # click.echo keeps or strips ANSI codes by the context's colour, not by the terminal alone:
+    # so --color always survives a pipe and --color never is plain even on a terminal.
+    ctx.color = use_color
+    ctx.obj = Globals(env=env, config=config, color=use_color, verbosity=verbose - quiet)
 
 
 def main(argv: list[str] | None = None) -> None:
