@@ -277,8 +277,6 @@ def init(directory: Path, source: str | None, rev: str | None) -> None:
     Exit codes: 0 done, 1 a file could not be written, 2 usage error.
     """
     pin = make_pin(source, rev)
-    root = directory.resolve()
-    if root.exists() and not root.is_dir():
-        raise UsageError(f"{directory}: not a folder")
+    root = directory.resolve()  # click refuses an existing file (exit 2)
     for line in report(root, scaffold(root, pin), pin):
         click.echo(line)
