@@ -17,6 +17,7 @@ configured, which may well be production.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import tomllib
@@ -158,6 +159,23 @@ def _unknown_keys(
     else:
         hint = "allowed keys: " + ", ".join(choices)
     return ConfigError(f"{where}: unknown key(s) {listed}", hint=hint)
+
+
+WORK_DIR = ".syncctl"
+"""The folder, under the project root, of syncctl's working data: the embedded database, the
+``local`` state, locks and backups. Never committed (``work_dir``)."""
+
+
+def work_dir(folder: Path) -> Path:
+    """Create ``folder``; a ``.syncctl`` folder gets a ``.gitignore`` of ``*`` as well, so its
+    contents stay out of git even in a repository whose own .gitignore does not list it (the
+    way a virtualenv or .pytest_cache ignores itself)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if folder.name == WORK_DIR and not ignore.exists():
+        with contextlib.suppress(OSError):
+            ignore.write_text("# syncctl working data: never committed\n*\n", encoding="utf-8")
+    return folder
 
 
 def check_url(url: str, *, where: str) -> None:

@@ -26,22 +26,25 @@ Files are parsed by pydantic models (``_FORMATS``): each error is one line namin
 the key path, e.g. ``state/production.json: sync_job.entries.zendesk/x.id: expected a string``.
 
 Writes are atomic (temporary file + ``os.replace``) and happen after every successful operation,
-so a killed process loses nothing. One writer at a time: an exclusive ``flock`` on
-``<state>.lock`` (released by the kernel if the process dies, so no stale locks).
+so a killed process loses nothing. One writer at a time: an exclusive lock through the
+``filelock`` library (``flock`` on POSIX, ``msvcrt`` on Windows; released by the operating system
+if the process dies, so no stale locks) on ``.syncctl/locks/<environment>.lock`` of the project,
+never beside the committed state file, and a ``.holder`` file naming the process that holds it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar, cast
 
+from filelock import FileLock, Timeout
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -54,6 +57,7 @@ from pydantic import (
 )
 from pydantic import Field as ModelField
 
+from syncctl.config import work_dir
 from syncctl.errors import StateError
 from syncctl.kinds import KINDS, SYNC_JOB, WORKFLOW, Kind
 from syncctl.typed_errors import first_error
@@ -62,6 +66,9 @@ STATE_FORMAT = 2
 FIRST_FORMAT = 1
 BACKUP_DIR = Path(".syncctl") / "backups"
 """Where, under the project root, a migration keeps the state file it rewrote."""
+LOCK_DIR = Path(".syncctl") / "locks"
+"""Where, under the project root, the state locks are: git-ignored working data, so a lock file
+(which may stay after release) is never committed beside the state."""
 _FILE = ConfigDict(extra="forbid")
 """Every model of the file: an unknown key (a typo such as ``protect``) is an error rather than
 silently ignored. Fields are strict by type (``StrictStr``…): ``"7"`` is not a number, ``1`` not
@@ -423,12 +430,21 @@ class StateStore:
 
     ``backups`` is the folder that keeps a state file of an earlier format when it is first
     rewritten (default: ``.syncctl/backups`` beside the state file; ``for_environment`` gives
-    the project's ``.syncctl/backups``)."""
+    the project's ``.syncctl/backups``); ``locks`` is the folder of its lock (likewise
+    ``.syncctl/locks``)."""
 
-    def __init__(self, path: Path, environment: str, *, backups: Path | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        environment: str,
+        *,
+        backups: Path | None = None,
+        locks: Path | None = None,
+    ) -> None:
         self.path = path
         self.environment = environment
         self.backups = backups if backups is not None else path.parent / BACKUP_DIR
+        self.locks = locks if locks is not None else path.parent / LOCK_DIR
         self._changed = threading.Condition()
         self._state: State | None = None
         self._version = 0  # in-memory changes made so far
@@ -440,8 +456,8 @@ class StateStore:
     @classmethod
     def for_environment(cls, root: Path, state_path: Path, environment: str) -> StateStore:
         """The store of one environment of the project at ``root`` (backups in its
-        ``.syncctl/backups``)."""
-        return cls(state_path, environment, backups=root / BACKUP_DIR)
+        ``.syncctl/backups``, the lock in its ``.syncctl/locks``)."""
+        return cls(state_path, environment, backups=root / BACKUP_DIR, locks=root / LOCK_DIR)
 
     def load(self) -> State:
         try:
@@ -519,29 +535,50 @@ class StateStore:
         if not target.exists():  # a copy of these very bytes is kept already
             _atomic_write(target, data)
 
+    @property
+    def lock_path(self) -> Path:
+        """The environment's lock file: ``<locks>/<environment>.lock``."""
+        return self.locks / f"{_SAFE_NAME.sub('_', self.environment)}.lock"
+
     @contextlib.contextmanager
     def locked(self) -> Iterator[StateStore]:
-        """Hold the environment's lock: one writer at a time, across processes."""
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with lock_path.open("a+") as handle:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.seek(0)
-                holder = handle.read().strip() or "unknown"
-                raise StateError(
-                    f"{self.path}: state is locked by another syncctl process (pid {holder})",
-                    hint="wait for it to finish; the lock is released when it exits",
-                ) from None
-            handle.seek(0)
-            handle.truncate()
-            handle.write(str(os.getpid()))
-            handle.flush()
-            try:
-                yield self
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        """Hold the environment's lock: one writer at a time, across processes (and across
+        stores of one process). A second writer fails at once with a one-line error naming the
+        lock and the process holding it; it never waits behind an apply of unknown length."""
+        lock_path = self.lock_path
+        work_dir(self.locks.parent)
+        self.locks.mkdir(parents=True, exist_ok=True)
+        holder = lock_path.with_name(lock_path.name + ".holder")
+        lock = FileLock(lock_path, timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise StateError(
+                f"{self.path}: state is locked by another syncctl process "
+                f"(pid {_holder_of(holder)})",
+                hint=f"wait for it to finish; its lock {lock_path} is released when it exits",
+            ) from None
+        try:
+            with contextlib.suppress(OSError):
+                holder.write_text(str(os.getpid()), encoding="utf-8")
+            yield self
+        finally:
+            with contextlib.suppress(OSError):
+                holder.unlink()
+            lock.release()
+
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
+"""Characters an environment name may have that a lock file name should not."""
+
+
+def _holder_of(holder: Path) -> str:
+    """The pid the holder of a lock wrote, or ``unknown`` (it may be between acquiring and
+    writing, or the file may be unreadable)."""
+    try:
+        return holder.read_text(encoding="utf-8").strip() or "unknown"
+    except OSError:
+        return "unknown"
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
