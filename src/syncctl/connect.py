@@ -9,7 +9,9 @@ nothing under ``syncctl/client/`` imports ``syncctl.emulator``.
 * ``embedded:PATH``: a client over the bundled emulator in process, persisted at ``root/PATH``;
   the token is the variable's value when set, else the emulator's built-in local token, so a fresh
   clone needs no secret. The emulator accepts workflows on ``known_triggers`` (the project's
-  ``Config.known_triggers``). The emulator is imported only here, only for embedded URLs.
+  ``Config.known_triggers``). The emulator is imported only here, only for embedded URLs. Its
+  database is opened on the first request (``LazyTransport``), so a plan that fails validation
+  leaves no database behind; a database under ``.syncctl/`` gets that folder's ``.gitignore``.
 
 ``env.rate`` (requests per second) becomes a shared ``RateLimiter`` without a burst: a burst as
 large as the server's own bucket leaves no slack for timing jitter and earns a 429, whose
@@ -18,17 +20,65 @@ Retry-After then stalls every thread.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import httpx
 
 from syncctl.client.api import SyncJobClient, Timeouts
 from syncctl.client.ratelimit import RateLimiter
 from syncctl.client.retry import RetryPolicy
-from syncctl.config import DEFAULT_TRIGGERS, Environment, check_url
+from syncctl.config import DEFAULT_TRIGGERS, WORK_DIR, Environment, check_url, work_dir
 from syncctl.errors import ConfigError
 
 EMBEDDED_BASE_URL = "https://embedded.invalid"
 """Base URL of an embedded client: never resolved (the transport answers), never shown to users."""
+
+
+class LazyTransport(httpx.BaseTransport):
+    """A transport opened on the first request: an embedded emulator's database is created only
+    when a command really talks to the API, never by one that fails before (a validation
+    error, a missing jobs folder)."""
+
+    def __init__(self, open_: Callable[[], httpx.BaseTransport]) -> None:
+        self._open = open_
+        self._inner: httpx.BaseTransport | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def opened(self) -> bool:
+        return self._inner is not None
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._transport().handle_request(request)
+
+    def _transport(self) -> httpx.BaseTransport:
+        with self._lock:
+            if self._inner is None:
+                self._inner = self._open()
+            return self._inner
+
+    def close(self) -> None:
+        with self._lock:
+            inner, self._inner = self._inner, None
+        if inner is not None:
+            inner.close()
+
+
+def _embedded(
+    db_path: Path, root: Path, token: str | None, triggers: Sequence[str]
+) -> LazyTransport:
+    """The lazily opened transport of an embedded emulator persisted at ``db_path``."""
+
+    def open_() -> httpx.BaseTransport:
+        from syncctl.emulator.transport import open_embedded
+
+        if db_path.resolve().is_relative_to((root / WORK_DIR).resolve()):
+            work_dir(root / WORK_DIR)
+        return open_embedded(db_path, token=token, known_triggers=triggers)
+
+    return LazyTransport(open_)
 
 
 def rate_limiter_for(env: Environment) -> RateLimiter | None:
@@ -54,11 +104,9 @@ def connect(
     token = env.token()
     if env.is_embedded:
         from syncctl.emulator import LOCAL_TOKEN
-        from syncctl.emulator.transport import open_embedded
 
-        transport = open_embedded(
-            root / env.url.removeprefix("embedded:"), token=token, known_triggers=known_triggers
-        )
+        db_path = root / env.url.removeprefix("embedded:")
+        transport = _embedded(db_path, root, token, known_triggers)
         return SyncJobClient(
             EMBEDDED_BASE_URL,
             token or LOCAL_TOKEN,
