@@ -2,7 +2,9 @@
 
 Every error raised by the client goes through this module, so every message is one line, names
 the method and the URL path (never the query, the host's credentials or headers), carries the
-API's ``error`` and ``message`` fields when it sent them, and has the token removed.
+API's ``error`` and ``message`` fields when it sent them, and has the token removed. A request
+that got no response names the whole URL it was sent to (scheme, host, port and path), since a
+wrong host or port in the configuration is the usual cause.
 
 Status → error: 400 and other 4xx ``BadRequestError``; 401/403 ``AuthError``; 404 ``NotFoundError``;
 429 ``RateLimitedError``; 5xx ``ServerError``; anything else ``ApiError``.
@@ -126,14 +128,36 @@ def error_from_response(
     )
 
 
+_CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout)
+
+
+def shown_url(exc: Exception) -> str | None:
+    """The URL a failed request went to, without credentials, query or fragment; None when the
+    exception carries no request, or for the embedded emulator (an ``.invalid`` host that is
+    never on a network and means nothing to a user)."""
+    try:
+        url = exc.request.url if isinstance(exc, httpx.RequestError) else None
+    except RuntimeError:  # httpx raises it when the request was never attached
+        return None
+    if url is None or url.host.endswith(".invalid"):
+        return None
+    return str(url.copy_with(query=None, fragment=None, userinfo=b""))
+
+
 def transport_error(
     method: str, path: str, exc: Exception, *, redact: Redactor, attempts: int
 ) -> TransportError:
-    """The error for a request that got no response (after any retries)."""
+    """The error for a request that got no response (after any retries); it names the URL:
+    ``… (cannot connect to https://api.example.com/sync-job)``."""
     detail = one_line(str(exc)) or type(exc).__name__
     tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+    text = f"{method} {path}: no response after {tries}: {type(exc).__name__}: {detail}"
+    url = shown_url(exc)
+    if url is not None:
+        verb = "cannot connect to" if isinstance(exc, _CONNECT_ERRORS) else "no answer from"
+        text += f" ({verb} {url})"
     return TransportError(
-        redact(f"{method} {path}: no response after {tries}: {type(exc).__name__}: {detail}"),
+        redact(text),
         method=method,
         url=path,
         hint="check the environment's url and the network",
