@@ -56,8 +56,8 @@ def workflow_entries(project: Project) -> dict[str, Any]:
     return entries
 
 
-def import_json(project: Project, *args: str) -> dict[str, Any]:
-    data = json.loads(project.ok("import", *args, "--format", "json").stdout)
+def import_json(project: Project, *args: str, code: int = 0) -> dict[str, Any]:
+    data = json.loads(project.ok("import", *args, "--format", "json", code=code).stdout)
     assert isinstance(data, dict)
     return data
 
@@ -143,13 +143,15 @@ def test_import_by_id_finds_a_workflow_after_the_jobs(project: Project, live: Ob
     workflow = create_workflow(live, workflow_body(run_step(loose["id"]), run_step(managed)))
 
     # The workflow is asked for first; the job is still imported first and counts as managed.
-    out = project.ok("import", workflow["id"], loose["id"], "missing-id").stdout
+    # The unknown id is a skip: the run exits 1 (issue 10) and says what to do.
+    out = project.ok("import", workflow["id"], loose["id"], "missing-id", code=1).stdout
 
     assert out == (
         f"imported sync job {loose['id']} as hubspot/contacts (jobs/hubspot/contacts.yaml)\n"
         f"imported workflow {workflow['id']} as workflow:hubspot-contacts "
         "(workflows/hubspot-contacts.yaml)\n"
-        "skipped missing-id: no such job or workflow in this environment\n"
+        "skipped missing-id: no such job or workflow in local; check the id (syncctl plan "
+        "lists the unmanaged live objects) or choose another environment with --env\n"
         "2 imported, 1 skipped in local.\n"
     )
     data = yaml.safe_load((project.root / "workflows" / "hubspot-contacts.yaml").read_text())
@@ -175,13 +177,14 @@ def test_import_by_id_finds_a_workflow_after_the_jobs(project: Project, live: Ob
     assert entry == {"id": workflow["id"], "hash": expected_hash(data), "protected": False}
     project.ok("validate", "--strict")
 
-    again = import_json(project, workflow["id"])
+    again = import_json(project, workflow["id"], code=1)  # asked for, not imported: exit 1
     assert again["imported"] == []
     assert again["skipped"] == [
         {
             "kind": "workflow",
             "id": workflow["id"],
-            "reason": "already managed as workflow:hubspot-contacts",
+            "reason": "already managed as workflow:hubspot-contacts; nothing to import "
+            "(syncctl state mv renames it)",
         }
     ]
 
