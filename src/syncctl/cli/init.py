@@ -233,7 +233,7 @@ def report(root: Path, outcomes: Iterable[Outcome], pin: Pin) -> list[str]:
     if not _in_git_repository(root):
         lines.append("  git init")
     lines += [
-        f'  pip install "{pin.pip_spec}"   # or: pipx install …; puts syncctl on PATH',
+        f'  pip install "{pin.pip_spec}"   # the pinned syncctl (or pipx install)',
         "  pre-commit install",
         "  syncctl validate --strict && syncctl plan && syncctl apply",
     ]
