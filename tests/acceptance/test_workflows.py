@@ -134,6 +134,7 @@ def test_pr_validates_uploads_sarif_and_keeps_one_comment() -> None:
         "workflows/**",
         "schemas/**",
         "pyproject.toml",
+        "syncctl.toml",
     }
     runs = "\n".join(s.get("run", "") for s in steps(workflow))
     assert "syncctl validate --format github" in runs
