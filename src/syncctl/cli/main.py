@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "state": "syncctl.cli.state:state",
     "fmt": "syncctl.cli.fmt:fmt",
     "graph": "syncctl.cli.graph:graph",
+    "environments": "syncctl.cli.environments:environments",
 }
 ENV_COMMANDS = frozenset({"plan", "apply", "import", "state"})
 """Commands that act on one environment: they take ``--env`` after their name too (design §4:
