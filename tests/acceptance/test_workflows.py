@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -186,3 +188,91 @@ def test_secrets_come_from_each_environments_token_env() -> None:
         text = (WORKFLOWS / name).read_text(encoding="utf-8")
         assert "secrets[matrix.token_env]" in text, name
         assert "toJSON(secrets)" not in text, name
+
+
+LISTED = (
+    '[environments.local]\nurl = "embedded:.syncctl/local.sqlite3"\n'
+    '[environments.staging]\nurl = "https://staging.example.com"\n'
+    '[environments.production]\nurl = "https://api.example.com"\n'
+    'token_env = "PROD_TOKEN"\nstate_path = "live/prod.json"\n'
+)
+
+
+needs_jq = pytest.mark.skipif(
+    shutil.which("jq") is None, reason="jq is not installed (GitHub's ubuntu runners have it)"
+)
+
+
+def listing_step(path: Path) -> dict[str, Any]:
+    """The step of ``path`` that writes the ``matrix`` and ``any`` outputs."""
+    job = load(path)["jobs"]["environments"]
+    (step,) = [s for s in job["steps"] if s.get("id") == "list"]
+    assert job["outputs"]["matrix"] == "${{ steps.list.outputs.matrix }}"
+    return step
+
+
+def run_step(script: str, root: Path) -> tuple[int, dict[str, str], str]:
+    """``script`` as GitHub runs a ``run:`` on Linux (``bash -e``), in ``root``, with this
+    virtualenv's ``syncctl`` on PATH: exit code, the outputs it wrote, stderr."""
+    output = root / "github_output"
+    output.write_text("")
+    (root / "step.sh").write_text(script, encoding="utf-8")
+    env = {"PATH": f"{BIN}:/usr/bin:/bin", "GITHUB_OUTPUT": str(output), "HOME": str(root)}
+    result = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-e", "step.sh"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = output.read_text(encoding="utf-8").splitlines()
+    return result.returncode, dict(ln.split("=", 1) for ln in lines), result.stderr
+
+
+@pytest.mark.parametrize("name", ["pr.yml", "apply.yml", "drift.yml"])
+def test_the_environments_are_listed_by_syncctl_not_pasted_python(name: str) -> None:
+    script = listing_step(WORKFLOWS / name)["run"]
+    assert "syncctl --color never environments --format json" in script
+    runs = [s.get("run", "") for s in steps(load(WORKFLOWS / name))]
+    pasted = [r for r in runs if "python" in r and "pip install" not in r]
+    assert pasted == []
+
+
+@needs_jq
+@pytest.mark.parametrize("name", ["pr.yml", "apply.yml", "drift.yml"])
+def test_the_listing_step_writes_the_remote_environments_in_order(
+    name: str, tmp_path: Path
+) -> None:
+    (tmp_path / "syncctl.toml").write_text(LISTED, encoding="utf-8")
+    code, outputs, err = run_step(listing_step(WORKFLOWS / name)["run"], tmp_path)
+    assert code == 0, err
+    assert outputs["any"] == "true"
+    # One line of JSON (a multi-line value would need a heredoc delimiter in GITHUB_OUTPUT).
+    assert json.loads(outputs["matrix"]) == [
+        {
+            "name": "staging",
+            "token_env": "SYNCCTL_STAGING_TOKEN",
+            "state_path": "state/staging.json",
+        },
+        {"name": "production", "token_env": "PROD_TOKEN", "state_path": "live/prod.json"},
+    ]
+    assert not (tmp_path / ".syncctl").exists(), "listing must not open the embedded database"
+
+
+@needs_jq
+@pytest.mark.parametrize("name", ["pr.yml", "apply.yml", "drift.yml"])
+def test_the_listing_step_says_none_for_embedded_only(name: str, tmp_path: Path) -> None:
+    (tmp_path / "syncctl.toml").write_text(LISTED.split("[environments.staging]")[0])
+    code, outputs, err = run_step(listing_step(WORKFLOWS / name)["run"], tmp_path)
+    assert (code, outputs) == (0, {"matrix": "[]", "any": "false"}), err
+
+
+@needs_jq
+@pytest.mark.parametrize("name", ["pr.yml", "apply.yml", "drift.yml"])
+def test_the_listing_step_fails_on_a_broken_configuration(name: str, tmp_path: Path) -> None:
+    (tmp_path / "syncctl.toml").write_text('[environments.staging]\nurl = "http://example.com"\n')
+    code, outputs, err = run_step(listing_step(WORKFLOWS / name)["run"], tmp_path)
+    assert code != 0
+    assert outputs == {}, "no matrix at all, rather than an empty or broken one"
+    assert "refusing plain http://" in err
