@@ -5,7 +5,9 @@ the top level (the kind's table) and inside (a job's resource entries, runtime 4
 order with ``config`` last; a workflow's ``config``, steps and step configs), every string
 holding a placeholder (``{{``) double-quoted, 2-space indentation with sequences
 indented under their key, ``null`` spelled out, one final newline. The rewrite is a
-ruamel.yaml round trip, so comments stay.
+ruamel.yaml round trip, so comments stay: an own-line comment travels with the key (or list
+item) below it and is indented as that key (``_Comments``); an end-of-line comment stays on
+its line.
 
 Formatting never changes data. A file the shared loader reports errors for (SJ001-SJ003) is not
 touched; every rewrite is loaded again with the shared loader and compared, type for type, with
@@ -17,6 +19,7 @@ the CLI renders them.
 
 from __future__ import annotations
 
+import difflib
 import io
 import math
 import os
@@ -30,6 +33,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
 from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import (
@@ -37,6 +41,7 @@ from ruamel.yaml.scalarstring import (
     FoldedScalarString,
     LiteralScalarString,
 )
+from ruamel.yaml.tokens import CommentToken
 
 from syncctl.canonical import key_orders
 from syncctl.config import Config
@@ -47,6 +52,7 @@ from syncctl.loader import load_file, load_text
 from syncctl.validate import JOB_SUFFIX, discover
 
 _KEPT_STYLES = (DoubleQuotedScalarString, LiteralScalarString, FoldedScalarString)
+_BLOCK_SCALARS = (LiteralScalarString, FoldedScalarString)
 _KEEP_CHOMPING = re.compile(r"[|>][1-9]?\+")
 _TRAILING_BLANKS = re.compile(r"\r?\n[ \t\r\n]*\Z")
 WIDTH = 4096  # never re-wrap a long line: the author's line breaks are kept
@@ -68,18 +74,20 @@ class FileResult:
     status: Status
     findings: tuple[Finding, ...] = ()
     message: str | None = None
+    diff: str | None = None  # --diff: what would change, as a unified diff
 
     @property
     def failed(self) -> bool:
         return self.status in (Status.INVALID, Status.UNSAFE)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "file": self.file,
             "status": self.status.value,
             "findings": [f.to_dict() for f in self.findings],
             "message": self.message,
         }
+        return out if self.diff is None else out | {"diff": self.diff}
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +145,190 @@ def _reorder(mapping: CommentedMap, wanted: list[Any]) -> None:
             mapping.move_to_end(key)
 
 
+_Collection = CommentedMap | CommentedSeq
+_Place = tuple[int, Any]
+"""Where own-line comments sit: above the key (mapping) or item (sequence) ``[1]`` of the
+collection whose ``id`` is ``[0]``."""
+_Carrier = tuple[_Collection, Any] | None
+"""The comment slot emitted right after the key or item ``[1]`` of ``[0]`` (after its value, or
+after ``key:`` when the value is a block collection); ``None``: the file's header."""
+_INDENT = 2  # a block value's keys, or a block sequence's dashes, sit 2 columns in
+
+
+def _block(node: Any) -> bool:
+    """A non-empty block (not flow) mapping or sequence: its children sit on lines of their own."""
+    return isinstance(node, _Collection) and len(node) > 0 and not node.fa.flow_style()
+
+
+def _children(node: _Collection) -> list[tuple[Any, Any]]:
+    """Keys (or indexes) and values in document order; merged keys are not written, so skipped."""
+    if isinstance(node, CommentedMap):
+        return list(node.non_merged_items())
+    return list(enumerate(node))
+
+
+def _own_lines(text: str) -> list[str]:
+    """Comment lines without their indentation (``""`` for a blank line)."""
+    return [line.strip() for line in text.splitlines()]
+
+
+def _split(value: str) -> tuple[str | None, list[str]]:
+    """A post-value comment token's end-of-line comment (``None`` if there is none) and the
+    own-line comment and blank lines after it."""
+    first, _, rest = value.partition("\n")
+    return (first + "\n" if first.strip() else None), _own_lines(rest)
+
+
+@dataclass
+class _Comments:
+    """Own-line comments moved from ruamel's model to the key below them, and back.
+
+    ruamel keeps an own-line comment at the end of whatever precedes it (the previous key's
+    value, however deep), so reordering keys would carry it off with the key above. ``harvest``
+    (before reordering) detaches every own-line comment and blank line and files it under the
+    next key or sequence item in document order; ``place`` (after reordering) puts each one
+    back right before its key, indented as that key. The file's header (above the first
+    top-level key) stays where it is; comments after the last key stay at the end of the file.
+    Both walks visit the same keys in document order, so formatting twice changes nothing.
+    """
+
+    above: dict[_Place, list[str]] = field(default_factory=dict)
+    pending: list[str] = field(default_factory=list)
+    taken: set[int] = field(default_factory=set)
+    visited: set[int] = field(default_factory=set)
+
+    def harvest(self, data: CommentedMap) -> None:
+        """Detach the own-line comments of ``data`` (the header aside)."""
+        self._walk(data)
+        self._take_end(data)
+
+    def place(self, data: CommentedMap) -> None:
+        """Re-attach the harvested comments before their keys in ``data``'s current order."""
+        self.visited.clear()
+        last = self._put(data, data, None, 0, item=False)
+        lost = [line for lines in self.above.values() for line in lines]  # never drop one
+        tail = lost + self.pending
+        while tail and not tail[-1]:
+            tail.pop()
+        if tail:
+            self._append(data, last, tail, 0)
+
+    # -- harvest ------------------------------------------------------------------------------
+
+    def _take_lines(self, token: Any) -> None:
+        if token is not None and id(token) not in self.taken:
+            self.taken.add(id(token))
+            self.pending.extend(_own_lines(token.value))
+
+    def _take_post(self, slots: list[Any], index: int, value: Any) -> None:
+        """Keep a post-value token's end-of-line comment; move its other lines to pending.
+        After a block scalar every line is an own line (the scalar ends with its newline)."""
+        token = slots[index] if len(slots) > index else None
+        if token is None or id(token) in self.taken:
+            return
+        self.taken.add(id(token))
+        if isinstance(value, _BLOCK_SCALARS):
+            eol, lines = None, _own_lines(token.value)
+        else:
+            eol, lines = _split(token.value)
+        self.pending.extend(lines)
+        if eol is None:
+            slots[index] = None
+        else:
+            token.value = eol
+
+    def _take_pre(self, slots: list[Any], index: int) -> None:
+        """Move a list of own-line comment tokens to pending. Anything else stays (a block
+        scalar keeps its indicator's comment, a string, in the same slot)."""
+        tokens = slots[index] if len(slots) > index else None
+        if not tokens or not all(isinstance(t, CommentToken) for t in tokens):
+            return
+        for token in tokens:
+            self._take_lines(token)
+        slots[index] = None
+
+    def _take_start(self, node: _Collection) -> None:
+        """A nested collection's own start comments (ruamel duplicates its parent's slots)."""
+        comment = node.ca.comment
+        if comment:
+            for index, token in enumerate(comment):
+                if index == 0:
+                    self._take_lines(token)
+                else:
+                    for pre in token or ():
+                        self._take_lines(pre)
+        node.ca.comment = None
+
+    def _take_end(self, node: _Collection) -> None:
+        for token in node.ca.end or ():
+            self._take_lines(token)
+        node.ca.end = []
+
+    def _walk(self, node: _Collection) -> None:
+        if id(node) in self.visited:  # an alias: written as ``*name``
+            return
+        self.visited.add(id(node))
+        is_map = isinstance(node, CommentedMap)
+        for key, value in _children(node):
+            slots = node.ca.items.get(key)
+            if slots is not None:
+                self._take_pre(slots, 1)
+            if not is_map and _block(value):
+                self._take_start(value)
+            if self.pending:
+                self.above[(id(node), key)] = self.pending
+                self.pending = []
+            if slots is not None and is_map:
+                self._take_post(slots, 2, value)
+                self._take_pre(slots, 3)
+            if _block(value):
+                if is_map:
+                    self._take_start(value)
+                self._walk(value)
+                self._take_end(value)
+            if slots is not None and not is_map:
+                self._take_post(slots, 0, value)
+
+    # -- place --------------------------------------------------------------------------------
+
+    def _append(self, data: CommentedMap, carrier: _Carrier, lines: list[str], column: int) -> None:
+        """Write ``lines`` into the slot ``carrier``, indented to ``column``."""
+        text = "".join(f"{' ' * column}{line}\n" if line else "\n" for line in lines)
+        if carrier is None:
+            header = data.ca.comment if data.ca.comment else [None, None]
+            header[1] = [*(header[1] or ()), CommentToken(text, CommentMark(0), None)]
+            data.ca.comment = header
+            return
+        node, key = carrier
+        slots = node.ca.items.setdefault(key, [None, None, None, None])
+        index = 2 if isinstance(node, CommentedMap) else 0
+        token = slots[index]
+        if token is None:  # "\n" ends the value's line; a block scalar has ended its own
+            start = "" if isinstance(node[key], _BLOCK_SCALARS) else "\n"
+            slots[index] = CommentToken(start + text, CommentMark(0), None)
+        else:
+            token.value = token.value + text
+
+    def _put(
+        self, data: CommentedMap, node: _Collection, carrier: _Carrier, column: int, item: bool
+    ) -> _Carrier:
+        """Place the comments of ``node`` (keys at ``column``; ``item``: ``node`` is a sequence
+        item, its first key on the dash's line); the slot written last."""
+        if id(node) in self.visited:
+            return carrier
+        self.visited.add(id(node))
+        is_map = isinstance(node, CommentedMap)
+        for index, (key, value) in enumerate(_children(node)):
+            lines = self.above.pop((id(node), key), None)
+            if lines:  # above the dash when the key shares the dash's line
+                self._append(data, carrier, lines, column - _INDENT * (item and index == 0))
+            if is_map or not _block(value):
+                carrier = (node, key)  # nothing is written between a dash and its block item
+            if _block(value):
+                carrier = self._put(data, value, carrier, column + _INDENT, not is_map)
+        return carrier
+
+
 def _quote_placeholders(node: Any) -> Any:
     """Double-quote every string value holding ``{{`` (block scalars stay as they are)."""
     if isinstance(node, CommentedMap):
@@ -164,9 +356,12 @@ def format_text(text: str, kind: Kind = SYNC_JOB) -> str:
     yaml = _yaml()
     data = yaml.load(_trim(text))
     if isinstance(data, CommentedMap):
+        comments = _Comments()
+        comments.harvest(data)
         for mapping, wanted in key_orders(data, kind):
             if isinstance(mapping, CommentedMap):
                 _reorder(mapping, wanted)
+        comments.place(data)
     data = _quote_placeholders(data)
     out = io.StringIO()
     yaml.dump(data, out)
@@ -200,8 +395,25 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def format_file(path: Path, file: str, *, check: bool, kind: Kind = SYNC_JOB) -> FileResult:
-    """Format one ``kind`` file (or, with ``check``, only say whether it would change)."""
+def unified_diff(before: str, after: str, file: str) -> str:
+    """What formatting changes in ``file``, with ``a/``/``b/`` headers so that ``git apply``
+    (run at the root the path is relative to) can apply it."""
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        f"a/{file}",
+        f"b/{file}",
+    )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+
+
+def format_file(
+    path: Path, file: str, *, check: bool, kind: Kind = SYNC_JOB, diff: bool = False
+) -> FileResult:
+    """Format one ``kind`` file (or, with ``check``, only say whether it would change; with
+    ``diff``, also how: a unified diff, nothing written)."""
     doc = load_file(path, file)
     errors = tuple(f for f in doc.findings if f.severity is Severity.ERROR)
     if errors:
@@ -221,6 +433,8 @@ def format_file(path: Path, file: str, *, check: bool, kind: Kind = SYNC_JOB) ->
     ):
         message = "not formatted: the result would change the data (a bug in syncctl fmt)"
         return FileResult(file, Status.UNSAFE, (), message)
+    if diff:
+        return FileResult(file, Status.WOULD_REFORMAT, diff=unified_diff(doc.text, formatted, file))
     if check:
         return FileResult(file, Status.WOULD_REFORMAT)
     write_atomic(path, formatted)
@@ -242,8 +456,11 @@ def _kind_of(path: Path, workflows: Path) -> Kind:
     return WORKFLOW if absolute.is_relative_to(workflows) else SYNC_JOB
 
 
-def format_paths(paths: Sequence[Path], config: Config, *, check: bool) -> FormatReport:
-    """Format the ``.yaml`` files among ``paths`` (folders are walked as ``validate`` does)."""
+def format_paths(
+    paths: Sequence[Path], config: Config, *, check: bool, diff: bool = False
+) -> FormatReport:
+    """Format the ``.yaml`` files among ``paths`` (folders are walked as ``validate`` does).
+    ``diff`` implies ``check``: nothing is written."""
     files, missing = discover(paths)
     if missing:
         shown = ", ".join(p.as_posix() for p in missing)
@@ -251,8 +468,10 @@ def format_paths(paths: Sequence[Path], config: Config, *, check: bool) -> Forma
     root = Path(os.path.abspath(config.root))  # noqa: PTH100
     workflows = config.workflows_dir.resolve()
     results = tuple(
-        format_file(path, _shown(path, root), check=check, kind=_kind_of(path, workflows))
+        format_file(
+            path, _shown(path, root), check=check or diff, kind=_kind_of(path, workflows), diff=diff
+        )
         for path in files
         if path.suffix == JOB_SUFFIX
     )
-    return FormatReport(check, results)
+    return FormatReport(check or diff, results)
