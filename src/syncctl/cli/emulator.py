@@ -1,5 +1,5 @@
 """``syncctl emulator serve``: run the bundled sync-job and workflow API emulator as a real HTTP
-server."""
+server (sync jobs, workflows, and sync-job runs with a simulated lifecycle)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from syncctl.config import LOOPBACK_HOSTS
 from syncctl.emulator import LOCAL_ENVIRONMENT_ID, LOCAL_TOKEN, LOCAL_TOKEN_ENV
 from syncctl.emulator.faults import FaultSettings, parse_burst, parse_rate_limit
 from syncctl.emulator.handler import DEFAULT_TRIGGERS, Emulator, EmulatorSettings
+from syncctl.emulator.runs import ERROR_HANDLING, RunSettings
 from syncctl.emulator.server import serve
 from syncctl.emulator.store import Store
 from syncctl.errors import UsageError
+
+DEFAULT_RUNS = RunSettings()
 
 
 def _split(spec: str) -> tuple[str, str]:
@@ -191,7 +194,50 @@ def emulator() -> None:
     metavar="NAME",
     help="Also accept workflows on trigger NAME (integrated_account:active always is). Repeatable.",
 )
-@click.option("--seed", type=int, help="Seed of the fault RNG (repeatable runs).")
+@click.option(
+    "--run-seconds",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_RUNS.run_seconds,
+    show_default=True,
+    help="How long a sync-job run is running before it completes or fails.",
+)
+@click.option(
+    "--run-start-seconds",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_RUNS.start_seconds,
+    show_default=True,
+    help="How long a new run stays 'created' before it is running.",
+)
+@click.option(
+    "--run-failure-rate",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_RUNS.failure_rate,
+    show_default=True,
+    help="Probability that a run ends 'failed' (drawn at create; seeded by --seed).",
+)
+@click.option(
+    "--run-rate-limited-rate",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_RUNS.rate_limited_rate,
+    show_default=True,
+    help="Probability that a run has one 'rate_limited' spell midway.",
+)
+@click.option(
+    "--run-rate-limited-seconds",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_RUNS.rate_limited_seconds,
+    show_default=True,
+    help="Length of a 'rate_limited' spell (added to the run's duration).",
+)
+@click.option(
+    "--run-error-handling",
+    type=click.Choice(ERROR_HANDLING),
+    default=DEFAULT_RUNS.error_handling,
+    show_default=True,
+    help="error_handling of a run created without one (the docs say ignore, Truto's skills "
+    "fail_fast).",
+)
+@click.option("--seed", type=int, help="Seed of the fault and run RNGs (repeatable runs).")
 @click.option("--log-requests", is_flag=True, help="Log each request line and status to stderr.")
 def serve_command(
     host: str,
@@ -213,6 +259,12 @@ def serve_command(
     unknown_fields: str,
     read_only_fields: str,
     triggers: tuple[str, ...],
+    run_seconds: float,
+    run_start_seconds: float,
+    run_failure_rate: float,
+    run_rate_limited_rate: float,
+    run_rate_limited_seconds: float,
+    run_error_handling: str,
     seed: int | None,
     log_requests: bool,
 ) -> None:
@@ -245,6 +297,15 @@ def serve_command(
         unknown_fields=unknown_fields,  # type: ignore[arg-type]  # click.Choice checked it
         read_only_fields=read_only_fields,  # type: ignore[arg-type]
         known_triggers=_triggers(triggers),
+        runs=RunSettings(
+            start_seconds=run_start_seconds,
+            run_seconds=run_seconds,
+            failure_rate=run_failure_rate,
+            rate_limited_rate=run_rate_limited_rate,
+            rate_limited_seconds=run_rate_limited_seconds,
+            seed=seed,
+            error_handling=run_error_handling,  # type: ignore[arg-type]  # click.Choice checked it
+        ),
     )
     if log_requests:
         handler = logging.StreamHandler()
@@ -259,6 +320,11 @@ def serve_command(
             click.echo(f"syncctl emulator: serving {url}  (database {db})")
             click.echo(f"syncctl emulator: accepting {source}")
             click.echo(f"syncctl emulator: workflow triggers {', '.join(settings.known_triggers)}")
+            runs = settings.runs
+            click.echo(
+                f"syncctl emulator: runs start after {runs.start_seconds:g}s, run "
+                f"{runs.run_seconds:g}s, fail at rate {runs.failure_rate:g}"
+            )
             click.echo("syncctl emulator: press Ctrl-C to stop")
 
         serve(Emulator(settings, store, faults=faults), host, port, ready=ready)

@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "state": "syncctl.cli.state:state",
     "fmt": "syncctl.cli.fmt:fmt",
     "graph": "syncctl.cli.graph:graph",
+    "run": "syncctl.cli.run:run",
     "environments": "syncctl.cli.environments:environments",
 }
 ENV_COMMANDS = frozenset({"plan", "apply", "import", "state"})

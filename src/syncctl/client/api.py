@@ -2,7 +2,8 @@
 
 One client speaks to every kind's path through a ``Collection`` per kind
 (``syncctl.client.collection``): ``client.jobs`` (``/sync-job``; the client's own
-``list/get/create/update/delete`` are its calls) and ``client.workflows`` (``/workflow``). They
+``list/get/create/update/delete`` are its calls), ``client.workflows`` (``/workflow``) and
+``client.runs`` (``/sync-job-run``, reference §1.5). They
 share the one request machinery here: retries, the rate limit, the request counter, the POST rule
 and redaction. Objects are returned as models (``LiveJob``, ``LiveWorkflow`` from
 ``syncctl.client.models``), validated where they enter: a listing one page at a time, with one
@@ -31,7 +32,7 @@ import httpx
 
 from syncctl import __version__
 from syncctl.client.collection import Collection, FilterValue, Page
-from syncctl.client.endpoints import JOB_ENDPOINT, WORKFLOW_ENDPOINT
+from syncctl.client.endpoints import JOB_ENDPOINT, RUN_ENDPOINT, WORKFLOW_ENDPOINT
 from syncctl.client.failures import (
     Redactor,
     error_from_response,
@@ -40,7 +41,7 @@ from syncctl.client.failures import (
     outcome_unknown,
     transport_error,
 )
-from syncctl.client.models import LiveJob, LiveWorkflow
+from syncctl.client.models import LiveJob, LiveRun, LiveWorkflow
 from syncctl.client.ratelimit import RateLimiter
 from syncctl.client.retry import (
     MAYBE_PROCESSED_STATUSES,
@@ -138,6 +139,9 @@ class SyncJobClient:
         """``/sync-job``; the client's own ``list``/``get``/… are these calls."""
         self.workflows: Collection[LiveWorkflow] = Collection(self, WORKFLOW_ENDPOINT)
         """``/workflow``: ``list(trigger_name=…)``, ``get``, ``create``, ``update``, ``delete``."""
+        self.runs: Collection[LiveRun] = Collection(self, RUN_ENDPOINT)
+        """``/sync-job-run``: ``create`` starts a run, ``get`` reads its status, ``delete``
+        stops it, ``list(sync_job_id=…)``."""
 
     def __repr__(self) -> str:
         return f"SyncJobClient(base_url={self.base_url!r}, token=[REDACTED])"

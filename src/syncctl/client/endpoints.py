@@ -3,7 +3,7 @@
 An ``Endpoint`` names the collection path (from the kinds table), the noun its error messages
 use, how its answers are validated (``syncctl.client.models``), and how to find an object whose
 create may have happened: the hint of its ``OutcomeUnknownError`` (design §9: a job is looked up
-by label, a workflow, which has no label, by content).
+by label, a workflow, which has no label, by content; a run among the job's runs).
 """
 
 from __future__ import annotations
@@ -11,7 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic
 
-from syncctl.client.models import JOBS, WORKFLOWS, LiveJob, LiveShape, LiveWorkflow, T
+from syncctl.client.models import (
+    JOBS,
+    RUNS,
+    WORKFLOWS,
+    LiveJob,
+    LiveRun,
+    LiveShape,
+    LiveWorkflow,
+    T,
+)
 from syncctl.kinds import SYNC_JOB, WORKFLOW
 
 
@@ -42,3 +51,11 @@ WORKFLOW_ENDPOINT: Endpoint[LiveWorkflow] = Endpoint(
     listed="workflows with an id, trigger_name and config",
     lookup="look the workflow up (by trigger_name and config) before sending it again",
 )
+RUN_ENDPOINT: Endpoint[LiveRun] = Endpoint(
+    path="/sync-job-run",
+    noun="run",
+    shape=RUNS,
+    listed="runs with an id and a status",
+    lookup="list the job's runs (GET /sync-job-run?sync_job_id=...) before starting another",
+)
+"""Sync-job runs (reference §1.5): not a reconciled kind, so the path is written here."""

@@ -1,6 +1,7 @@
 """Live API objects, validated where they enter syncctl: in the client, one page at a time.
 
-``LiveJob`` is a sync job and ``LiveWorkflow`` a workflow as the API returned them. The fields
+``LiveJob`` is a sync job, ``LiveWorkflow`` a workflow and ``LiveRun`` a sync-job run as the
+API returned them. The fields
 syncctl reads by name are typed (a job's ``id``, ``integration_name``, ``label``; a workflow's
 ``id``, ``trigger_name``, ``config``); every other field is kept exactly as sent
 (``extra="allow"``), because the API may add fields and the normaliser, the fingerprint and
@@ -78,6 +79,20 @@ class LiveWorkflow(LiveObject):
     config: dict[str, Any]
 
 
+class LiveRun(LiveObject):
+    """One sync-job run (reference §1.5): ``id`` and ``status`` (``created``, ``running``,
+    ``rate_limited``, ``completed``, ``failed``, ``stopped``; another word is kept as sent),
+    and, when sent, the job and account it runs for, its ``resource_stats`` (per resource, per
+    method: whatever the API counts) and its start and finish times."""
+
+    status: str = Field(min_length=1)
+    sync_job_id: str | None = None
+    integrated_account_id: str | None = None
+    resource_stats: dict[str, Any] | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+
+
 T = TypeVar("T", bound=LiveObject)
 
 
@@ -118,6 +133,7 @@ JOBS: LiveShape[LiveJob] = LiveShape(PAGE, LIVE_JOB)
 WORKFLOWS: LiveShape[LiveWorkflow] = LiveShape(
     TypeAdapter(LivePage[LiveWorkflow]), TypeAdapter(LiveWorkflow)
 )
+RUNS: LiveShape[LiveRun] = LiveShape(TypeAdapter(LivePage[LiveRun]), TypeAdapter(LiveRun))
 
 
 def parse_page(body: Any) -> LivePage[LiveJob]:

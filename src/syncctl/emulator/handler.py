@@ -9,7 +9,12 @@ path picks the resource (``resources.RESOURCES``: one per kind); everything else
   ``id`` and ``id[in]=a,b`` for jobs; ``trigger_name`` for workflows); ``limit`` (default and
   maximum are settings; above the maximum: clamped or 400); an empty ``next_cursor`` means the
   first page; a non-null cursor is never sent with an empty page.
-- ``POST /sync-job``, ``GET/PATCH/DELETE /sync-job/{id}``, and the same under ``/workflow``.
+- ``POST /sync-job``, ``GET/PATCH/DELETE /sync-job/{id}``, and the same under ``/workflow``
+  and ``/sync-job-run`` (reference §1.5). A run must name a job of the token's environment
+  (else 404); its status follows a simulated lifecycle (``syncctl.emulator.runs``,
+  ``EmulatorSettings.runs``), brought up to date on every read; DELETE stops it (the run
+  stays, ``stopped``). Runs are listed with filters ``sync_job_id``, ``integrated_account_id``
+  and ``status``.
   Fields are checked, defaulted and ordered by the kind's table; a workflow's ``trigger_name``
   must be one of ``EmulatorSettings.known_triggers`` (else 404, Truto's ``NotFoundError``).
   Deleting a job that a workflow names is allowed, as on Truto.
@@ -24,6 +29,7 @@ connection (fault "drop after commit").
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 import uuid
@@ -44,6 +50,8 @@ from syncctl.emulator.jobs import (
     new_job,
 )
 from syncctl.emulator.resources import Resource, resource_at
+from syncctl.emulator.runs import RunSettings, advance, begin, check_create, plan_schedule, public
+from syncctl.emulator.runs import stop as stop_run
 from syncctl.emulator.store import Store
 from syncctl.emulator.wire import (
     JSON_TYPE,
@@ -75,6 +83,7 @@ class EmulatorSettings:
     create_status: int = 201
     max_body_bytes: int = 1 << 20
     known_triggers: Sequence[str] = DEFAULT_TRIGGERS
+    runs: RunSettings = field(default_factory=RunSettings)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "known_triggers", tuple(self.known_triggers))
@@ -131,6 +140,7 @@ class Emulator:
         self._write_lock = threading.Lock()
         self._monotonic = monotonic
         self._fault_state = FaultState(faults or FaultSettings(), monotonic)
+        self._run_rng = random.Random(self.settings.runs.seed)
 
     @property
     def faults(self) -> FaultSettings:
@@ -249,6 +259,8 @@ class Emulator:
         body: bytes,
         env: str,
     ) -> Response:
+        if resource.runs:
+            return self._dispatch_run(resource, method, job_id, query, body, env)
         if job_id is None:
             if method == "GET":
                 return self._list(resource, query, env)
@@ -290,8 +302,11 @@ class Emulator:
         page = self.store.page(
             env, after=after, limit=limit, kind=resource.kind.name, equal=equal, ids=ids
         )
+        raw = page.raw
+        if resource.runs:  # never show a run's private schedule
+            raw = tuple(json.dumps(public(run), separators=(",", ":")) for run in page.jobs)
         cursor_json = "null" if page.next_after is None else f'"{encode_cursor(page.next_after)}"'
-        body = '{"result":[' + ",".join(page.raw) + '],"next_cursor":' + cursor_json + "}"
+        body = '{"result":[' + ",".join(raw) + '],"next_cursor":' + cursor_json + "}"
         return Response(200, {"Content-Type": JSON_TYPE}, body.encode())
 
     def _get(self, resource: Resource, job_id: str, env: str) -> dict[str, Any]:
@@ -335,3 +350,90 @@ class Emulator:
         if not self.store.delete(env, job_id, kind=resource.kind.name):
             raise _Error(404, f"{resource.noun} {job_id} not found")
         return json_response(200, {"id": job_id})
+
+    # -- sync-job runs (reference §1.5) -------------------------------------------------------
+
+    def _dispatch_run(
+        self,
+        resource: Resource,
+        method: str,
+        run_id: str | None,
+        query: dict[str, str],
+        body: bytes,
+        env: str,
+    ) -> Response:
+        """``/sync-job-run``: the shared CRUD, with every run brought up to date first."""
+        if run_id is None:
+            if method == "GET":
+                self._refresh_runs(resource, env)
+                return self._list(resource, query, env)
+            return self._create_run(resource, body, env)
+        if method == "GET":
+            return json_response(200, public(self._current_run(resource, run_id, env)))
+        if method == "PATCH":
+            self._current_run(resource, run_id, env)
+            response = self._update(resource, run_id, body, env)
+            return json_response(200, public(response.json()))
+        with self._write_lock:
+            run = self._get(resource, run_id, env)
+            stopped = stop_run(run, self._clock().timestamp())
+            self._store_run(resource, env, run, stopped)
+        return json_response(200, public(stopped))
+
+    def _create_run(self, resource: Resource, body: bytes, env: str) -> Response:
+        try:
+            data = check_create(self._body(body))
+        except Invalid as exc:
+            raise _Error(400, str(exc)) from None
+        if "error_handling" not in data:
+            data["error_handling"] = self.settings.runs.error_handling
+        fields = self._check(resource, data, {"environment_id": env})
+        try:
+            run = new_job(
+                fields,
+                job_id=self._new_id(),
+                environment_id=env,
+                now=self._timestamp(),
+                default_runtime_version=self.settings.default_runtime_version,
+                kind=resource.kind,
+            )
+        except Invalid as exc:
+            raise _Error(400, str(exc)) from None
+        job = self.store.get(env, run["sync_job_id"])
+        if job is None:
+            raise _Error(404, f"Sync job {run['sync_job_id']} not found")
+        with self._write_lock:  # the draws happen in creation order (a seeded RNG)
+            schedule = plan_schedule(
+                self.settings.runs, self._run_rng, self._clock().timestamp(), job
+            )
+        run = begin(run, schedule)
+        self.store.insert(run, kind=resource.kind.name)
+        return json_response(self.settings.create_status, public(run))
+
+    def _current_run(self, resource: Resource, run_id: str, env: str) -> dict[str, Any]:
+        """The run as it is now (its new status stored, so a restart keeps it)."""
+        with self._write_lock:
+            run = self._get(resource, run_id, env)
+            now = advance(run, self._clock().timestamp())
+            self._store_run(resource, env, run, now)
+        return now
+
+    def _refresh_runs(self, resource: Resource, env: str) -> None:
+        """Bring every unfinished run of ``env`` up to date, so list filters see today's
+        status."""
+        now = self._clock().timestamp()
+        after = 0
+        with self._write_lock:
+            while True:
+                page = self.store.page(env, after=after, limit=500, kind=resource.kind.name)
+                for run in page.jobs:
+                    self._store_run(resource, env, run, advance(run, now))
+                if page.next_after is None:
+                    return
+                after = page.next_after
+
+    def _store_run(
+        self, resource: Resource, env: str, before: dict[str, Any], after: dict[str, Any]
+    ) -> None:
+        if after != before:
+            self.store.replace(env, after, kind=resource.kind.name)

@@ -3,13 +3,15 @@
 The fields of each object (known, read-only, types, defaults, order) come from the kind's table
 (``syncctl.kinds``); a ``Resource`` adds only what the API does around them: the noun of its
 404 messages, its list filters, and which field must name a known trigger. Serving a new kind
-is one more line in ``RESOURCES`` (reference §1.6 for workflows, §1–§2 for sync jobs).
+is one more line in ``RESOURCES`` (reference §1.6 for workflows, §1–§2 for sync jobs, §1.5 for
+sync-job runs).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from syncctl.emulator.runs import SYNC_JOB_RUN
 from syncctl.kinds import SYNC_JOB, WORKFLOW, Kind
 
 
@@ -20,7 +22,8 @@ class Resource:
     ``noun`` starts a 404 message (``"Workflow abc not found"``). ``filters`` are the list
     query parameters that keep the objects whose field has exactly that value;
     ``id_filters``: the list also takes ``id`` and ``id[in]=a,b``. ``trigger_field`` names a
-    field whose value must be one of the emulator's known triggers (else 404).
+    field whose value must be one of the emulator's known triggers (else 404). ``runs``: the
+    objects are sync-job runs, with a simulated lifecycle (``syncctl.emulator.runs``).
     """
 
     kind: Kind
@@ -28,6 +31,7 @@ class Resource:
     filters: tuple[str, ...] = ()
     id_filters: bool = False
     trigger_field: str | None = None
+    runs: bool = False
 
     @property
     def path(self) -> str:
@@ -37,7 +41,15 @@ class Resource:
 SYNC_JOBS = Resource(SYNC_JOB, "Sync job", filters=("integration_name",), id_filters=True)
 WORKFLOWS = Resource(WORKFLOW, "Workflow", filters=("trigger_name",), trigger_field="trigger_name")
 
-RESOURCES: tuple[Resource, ...] = (SYNC_JOBS, WORKFLOWS)
+SYNC_JOB_RUNS = Resource(
+    SYNC_JOB_RUN,
+    "Sync job run",
+    filters=("sync_job_id", "integrated_account_id", "status"),
+    id_filters=True,
+    runs=True,
+)
+
+RESOURCES: tuple[Resource, ...] = (SYNC_JOBS, WORKFLOWS, SYNC_JOB_RUNS)
 """Every collection the emulator serves."""
 
 
