@@ -206,7 +206,8 @@ needs_jq = pytest.mark.skipif(
 def listing_step(path: Path) -> dict[str, Any]:
     """The step of ``path`` that writes the ``matrix`` and ``any`` outputs."""
     job = load(path)["jobs"]["environments"]
-    (step,) = [s for s in job["steps"] if s.get("id") == "list"]
+    found: list[dict[str, Any]] = [s for s in job["steps"] if s.get("id") == "list"]
+    (step,) = found
     assert job["outputs"]["matrix"] == "${{ steps.list.outputs.matrix }}"
     return step
 
