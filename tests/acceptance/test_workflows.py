@@ -198,9 +198,10 @@ LISTED = (
 )
 
 
-needs_jq = pytest.mark.skipif(
-    shutil.which("jq") is None, reason="jq is not installed (GitHub's ubuntu runners have it)"
-)
+def test_jq_is_installed_for_the_listing_steps() -> None:
+    """The listing steps pipe ``syncctl environments`` through jq, as GitHub's Ubuntu runners
+    have it; the tests below run those steps, so they need it here too (never skipped)."""
+    assert shutil.which("jq") is not None, "install jq: the workflow listing steps need it"
 
 
 def listing_step(path: Path) -> dict[str, Any]:
@@ -240,7 +241,6 @@ def test_the_environments_are_listed_by_syncctl_not_pasted_python(name: str) -> 
     assert pasted == []
 
 
-@needs_jq
 @pytest.mark.parametrize("name", ["pr.yml", "apply.yml", "drift.yml"])
 def test_the_listing_step_writes_the_remote_environments_in_order(
     name: str, tmp_path: Path
@@ -261,7 +261,6 @@ def test_the_listing_step_writes_the_remote_environments_in_order(
     assert not (tmp_path / ".syncctl").exists(), "listing must not open the embedded database"
 
 
-@needs_jq
 @pytest.mark.parametrize("name", ["pr.yml", "apply.yml", "drift.yml"])
 def test_the_listing_step_says_none_for_embedded_only(name: str, tmp_path: Path) -> None:
     (tmp_path / "syncctl.toml").write_text(LISTED.split("[environments.staging]")[0])
@@ -269,7 +268,6 @@ def test_the_listing_step_says_none_for_embedded_only(name: str, tmp_path: Path)
     assert (code, outputs) == (0, {"matrix": "[]", "any": "false"}), err
 
 
-@needs_jq
 @pytest.mark.parametrize("name", ["pr.yml", "apply.yml", "drift.yml"])
 def test_the_listing_step_fails_on_a_broken_configuration(name: str, tmp_path: Path) -> None:
     (tmp_path / "syncctl.toml").write_text('[environments.staging]\nurl = "http://example.com"\n')
