@@ -9,9 +9,9 @@ import click
 
 from syncctl.cli.main import Globals, format_option
 from syncctl.config import load_config
-from syncctl.errors import EXIT_FAILURE, UsageError
+from syncctl.errors import EXIT_FAILURE, PlanError, UsageError
 from syncctl.reconcile.apply import Executor, Outcome, Progress
-from syncctl.reconcile.plan import check_mass_delete
+from syncctl.reconcile.guards import MASS_DELETE, guards_for, judge, refuse
 from syncctl.reconcile.saved import check_fresh, read_plan
 from syncctl.reconcile.session import build_plan, open_session
 from syncctl.render.apply import APPLY
@@ -47,32 +47,50 @@ def apply(
 ) -> None:
     """Apply a saved PLAN, or plan now, show it and ask before applying.
 
-    Creates and updates run first, deletes last; every success is written to the state file at
-    once, so an interrupted apply loses nothing and the next run converges. Exit 1 if any job
-    failed.
+    A saved PLAN is applied to the environment it was made for (an --env naming another one is
+    refused). The guards (mass delete) are checked before anything is asked or changed: a plan
+    they refuse exits 1 with their reasons. Creates and updates run first, deletes last; every
+    success is written to the state file at once, so an interrupted apply loses nothing and the
+    next run converges. Exit 1 if any job failed.
     """
     config = load_config(globals_.config)
-    env = config.environment(globals_.env)
     if plan_file is not None and prune:
         raise UsageError("--prune is decided when the plan is made: use 'plan --prune --out'")
+    saved = read_plan(plan_file) if plan_file is not None else None
+    chosen = globals_.env if globals_.env is not None or saved is None else saved.environment
+    if saved is not None and globals_.env is None and chosen not in config.environments:
+        known = ", ".join(sorted(config.environments)) or "none"
+        raise PlanError(
+            f"the plan is for environment {chosen!r}, which is not configured here "
+            f"(configured: {known})",
+            hint="apply it where that environment is configured, or make a new plan",
+        )
+    env = config.environment(chosen)
+    if saved is not None and saved.environment != env.name:  # before any lock is taken
+        raise PlanError(
+            f"the plan is for environment {saved.environment!r}, not {env.name!r}",
+            hint=f"run with --env {saved.environment}, or without --env",
+        )
+    guards = guards_for(env, allowed={MASS_DELETE} if allow_mass_delete else set())
     with open_session(config, env, lock=True) as session:
         state = session.store.load()
-        if plan_file is not None:
-            the_plan = read_plan(plan_file)
-            check_fresh(the_plan, session.api, state, env.name, workflows=session.api.workflows)
+        if saved is not None:
+            check_fresh(saved, session.api, state, env.name, workflows=session.api.workflows)
+            the_plan = judge(saved, guards)
+            refuse(the_plan)
         else:
-            the_plan = build_plan(session, state, prune=prune)
+            the_plan = judge(build_plan(session, state, prune=prune), guards)
             # The plan shown before asking goes to stderr when stdout carries JSON or markdown.
             click.echo(
                 PLAN.render("text", the_plan, color=globals_.color),
                 nl=False,
                 err=fmt != "text",
             )
+            refuse(the_plan)  # before asking: a refused plan is never confirmed
             if the_plan.has_changes and not yes:
                 if not sys.stdin.isatty():
                     raise UsageError("apply needs confirmation: pass --yes (no terminal to ask)")
-                click.confirm("Apply these changes?", abort=True, err=True)
-        check_mass_delete(the_plan, env.mass_delete_ratio, allowed=allow_mass_delete)
+                click.confirm(f"Apply these changes to {env.name}?", abort=True, err=True)
         executor = Executor(
             session.api,
             session.store,

@@ -8,6 +8,7 @@ import click
 
 from syncctl.cli.main import Globals, format_option
 from syncctl.config import load_config
+from syncctl.reconcile.guards import guards_for, judge
 from syncctl.reconcile.saved import write_plan
 from syncctl.reconcile.session import build_plan, open_session
 from syncctl.render.plan import PLAN
@@ -34,13 +35,15 @@ def plan(
 ) -> None:
     """Compare the job files with the live jobs of one environment and show the changes.
 
-    Validates the files first (the same checks as 'syncctl validate'); a listing that fails on
-    any page aborts the plan, so a missing page can never turn into deletes.
+    Validates the files first (the same checks as 'syncctl validate') and shows their warnings
+    above the plan; a listing that fails on any page aborts the plan, so a missing page can
+    never turn into deletes. The guards (mass delete) are judged and shown: a plan they refuse
+    still exits as any plan does, and 'syncctl apply' will refuse it.
     """
     config = load_config(globals_.config)
     env = config.environment(globals_.env)
     with open_session(config, env, lock=False) as session:
-        result = build_plan(session, session.store.load(), prune=prune)
+        result = judge(build_plan(session, session.store.load(), prune=prune), guards_for(env))
     if out is not None:
         write_plan(result, out)
     click.echo(PLAN.render(fmt, result, color=globals_.color), nl=False)

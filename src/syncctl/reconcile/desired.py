@@ -8,10 +8,12 @@ against the jobs) and refuse to go on while any file has an error.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from syncctl.config import Config, Environment
 from syncctl.errors import ValidationFailedError
+from syncctl.findings import Finding
 from syncctl.kinds import SYNC_JOB, WORKFLOW
 from syncctl.model import JobSpec
 from syncctl.reconcile.normalise import normalise
@@ -20,9 +22,25 @@ from syncctl.rules.base import JobFile
 from syncctl.validate import default_paths, validate_tree
 
 
+@dataclass(frozen=True, slots=True)
+class Desired:
+    """What the files say of one environment: the ``objects`` desired there, the validation
+    ``warnings`` (shown above the plan), and the keys of the files that exist but target
+    other environments (``elsewhere``: an orphan among them is not a removed file)."""
+
+    objects: tuple[DesiredJob, ...]
+    warnings: tuple[Finding, ...] = ()
+    elsewhere: frozenset[str] = frozenset()
+
+
 def load_desired(config: Config, env: Environment) -> list[DesiredJob]:
     """Every job and workflow file desired in ``env``: jobs first, each kind in key order as
     the files were found."""
+    return list(load_files(config, env).objects)
+
+
+def load_files(config: Config, env: Environment) -> Desired:
+    """Validate every file (refusing on any error) and read what ``env`` wants of them."""
     files, report = validate_tree(default_paths(config), config)
     if report.errors:
         first = report.errors[0]
@@ -32,9 +50,14 @@ def load_desired(config: Config, env: Environment) -> list[DesiredJob]:
             + (f" (and {more} more error(s))" if more else ""),
             hint="fix the files first: run 'syncctl validate'",
         )
-    jobs = [_job(f, env, config) for f in files if f.kind is SYNC_JOB]
-    workflows = [_workflow(f, env, config) for f in files if f.kind is WORKFLOW]
-    return [d for d in (*jobs, *workflows) if d is not None]
+    jobs = [(f, _job(f, env, config)) for f in files if f.kind is SYNC_JOB]
+    workflows = [(f, _workflow(f, env, config)) for f in files if f.kind is WORKFLOW]
+    pairs = [*jobs, *workflows]
+    return Desired(
+        objects=tuple(d for _, d in pairs if d is not None),
+        warnings=tuple(report.warnings),
+        elsewhere=frozenset(f.key for f, d in pairs if d is None and f.key is not None),
+    )
 
 
 def _job(file: JobFile, env: Environment, config: Config) -> DesiredJob | None:

@@ -15,16 +15,18 @@ environment together (workflows name jobs) into one ``Plan``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, ClassVar, TypeAlias
 
 from syncctl.client.models import LiveObject
 from syncctl.errors import PlanError
+from syncctl.findings import Finding, PathPart, format_path
 from syncctl.graph import JobGraph, job_graph
 from syncctl.kinds import SYNC_JOB, Kind
 from syncctl.reconcile.normalise import (
+    ELEMENT_DIFFED,
     FieldChange,
     Payload,
     canonical_json,
@@ -32,6 +34,7 @@ from syncctl.reconcile.normalise import (
     content_hash,
     diff,
     fingerprint,
+    identity,
     normalise,
 )
 from syncctl.reconcile.state import Entry, State
@@ -89,6 +92,9 @@ class BaseChange:
     ``graph`` is the desired dependency graph of a created job, or of a job whose node/edge
     set changes (else ``None``): the markdown plan draws it.
 
+    ``protected_from`` is the state's ``protected`` flag when the file turns it on or off
+    (``None``: unchanged); it changes only the state entry, never the live object.
+
     A subclass declares a required field as ``name: T = field()``: a bare annotation would take
     this class's property of the same name as its default."""
 
@@ -98,6 +104,7 @@ class BaseChange:
     integration: str = ""
     label: str = ""
     protected: bool = False
+    protected_from: bool | None = None
     note: str | None = None
 
     @property
@@ -145,6 +152,7 @@ class BaseChange:
             "send": self.send,
             "hash": self.hash,
             "protected": self.protected,
+            "protected_from": self.protected_from,
             "fingerprint": self.fingerprint,
             "note": self.note,
             "graph": self.graph.to_dict() if self.graph is not None else None,
@@ -167,7 +175,8 @@ class Create(BaseChange):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Update(BaseChange):
-    """A managed live job that differs from its file: PATCH the changed top-level fields."""
+    """A managed live job that differs from its file: PATCH the changed top-level fields. An
+    update with an empty ``diff`` (and ``send``) only turns ``protected`` on or off in state."""
 
     action: ClassVar[Action] = Action.UPDATE
     id: str = field()
@@ -179,7 +188,7 @@ class Update(BaseChange):
 
     @property
     def calls_api(self) -> bool:
-        return True
+        return bool(self.send)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -263,7 +272,25 @@ class LiveRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Verdict:
+    """What one guard (``syncctl.reconcile.guards``) says of a plan: ``ok`` or not, and why
+    (``None`` when there is nothing to say). A plan with a verdict that is not ``ok`` is shown
+    but never applied."""
+
+    name: str
+    ok: bool
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "ok": self.ok, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
+    """Every change of one environment, with what a reviewer must see beside them: the
+    validation ``warnings`` of the files it was made from, and the ``guards``' verdicts (given
+    by the command that shows or applies it: they depend on its flags)."""
+
     environment: str
     changes: tuple[Change, ...]
     orphaned: tuple[LiveRef, ...] = ()
@@ -271,6 +298,13 @@ class Plan:
     prune: bool = False
     state_serial: int = 0
     managed: int = 0
+    warnings: tuple[Finding, ...] = ()
+    guards: tuple[Verdict, ...] = ()
+
+    @property
+    def refused(self) -> tuple[Verdict, ...]:
+        """The verdicts that forbid applying this plan."""
+        return tuple(v for v in self.guards if not v.ok)
 
     @property
     def actionable(self) -> tuple[Change, ...]:
@@ -295,6 +329,8 @@ class Plan:
             "changes": [c.to_dict() for c in self.changes],
             "orphaned": [o.to_dict() for o in self.orphaned],
             "unmanaged": [u.to_dict() for u in self.unmanaged],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "guards": [g.to_dict() for g in self.guards],
         }
 
 
@@ -324,10 +360,13 @@ def make_plan(
     prune: bool = False,
     kind: Kind = SYNC_JOB,
     view: View = _as_sent,
+    elsewhere: Collection[str] = frozenset(),
 ) -> Plan:
     """Compare what the files want with what state says we own and what the API has (live
     objects as the client validated them, seen through ``view``), field by field as ``kind``'s
-    table says: every desired file must be of that kind."""
+    table says: every desired file must be of that kind. ``elsewhere``: the keys of files that
+    exist but target other environments (an orphan among them is "not desired in this
+    environment", not "file removed")."""
     strangers = [job.key for job in desired if job.kind is not kind]
     if strangers:
         raise ValueError(f"not of kind {kind.name}, yet planned as one: {', '.join(strangers)}")
@@ -347,13 +386,13 @@ def make_plan(
         entry = entries.get(key)
         current = live_by_id.get(entry.id) if entry is not None else None
         if entry is not None and current is not None:
-            changes.append(_against(job, entry.id, current, view))
+            changes.append(_against(job, entry.id, current, view, was_protected=entry.protected))
             continue
         if entry is None:
             source = _move_source(job, gone_keys, moved_from, entries, live_by_id, view)
             if source is not None:
                 moved_from.add(source)
-                changes.append(_move(job, source, entries[source].id, live_by_id))
+                changes.append(_move(job, entries[source], source, live_by_id))
                 continue
         found = unowned.take(job)
         adopt_note: str | None
@@ -381,6 +420,7 @@ def make_plan(
             continue
         entry = entries[key]
         current = live_by_id.get(entry.id)
+        why = "not desired in this environment" if key in elsewhere else "file removed"
         if current is None:
             changes.append(
                 Delete(
@@ -403,10 +443,11 @@ def make_plan(
                     integration=integration,
                     label=label,
                     fingerprint=fingerprint(current.body),
+                    note=why if key in elsewhere else None,
                 )
             )
         else:
-            orphaned.append(_ref(current, kind, key, "file removed; apply with --prune to delete"))
+            orphaned.append(_ref(current, kind, key, f"{why}; apply with --prune to delete"))
 
     owned = managed_ids | unowned.taken
     unmanaged = tuple(
@@ -502,18 +543,19 @@ def _create(job: DesiredJob, *, note: str | None = None) -> Create:
 
 
 def _move(
-    job: DesiredJob, source: str, object_id: str, live_by_id: Mapping[str, LiveObject]
+    job: DesiredJob, source: Entry, source_key: str, live_by_id: Mapping[str, LiveObject]
 ) -> Move:
     return Move(
         key=job.key,
         kind=job.kind.name,
-        id=object_id,
+        id=source.id,
         integration=job.integration,
         label=job.label,
         hash=job.hash,
         protected=job.protected,
-        from_key=source,
-        fingerprint=fingerprint(live_by_id[object_id].body),
+        protected_from=source.protected if source.protected != job.protected else None,
+        from_key=source_key,
+        fingerprint=fingerprint(live_by_id[source.id].body),
     )
 
 
@@ -525,11 +567,17 @@ def _against(
     *,
     adopt: bool = False,
     note: str | None = None,
+    was_protected: bool | None = None,
 ) -> Change:
     """Update, noop or adopt: the file compared with the live object it owns (or will own),
-    as ``view`` reads it; the fingerprint is that of the object as the API sent it."""
+    as ``view`` reads it; the fingerprint is that of the object as the API sent it. A file
+    that turns ``protected`` on or off (``was_protected``: the state's flag) is an update even
+    when the live object matches: the state changes, and a reviewer must see it."""
     body = view(current)
-    changes = diff(job.payload, body, job.kind)
+    changes = keyed(diff(job.payload, body, job.kind), job.payload, body, job.kind)
+    toggled = (
+        was_protected if was_protected is not None and was_protected != job.protected else None
+    )
     graph = (
         _changed_graph(job, body)
         if job.kind is SYNC_JOB and any(c.field == "resources" for c in changes)
@@ -551,7 +599,7 @@ def _against(
             note=note,
             graph=graph,
         )
-    if changes:
+    if changes or toggled is not None:
         return Update(
             key=job.key,
             kind=job.kind.name,
@@ -562,6 +610,7 @@ def _against(
             send=changed_fields(changes, job.payload, job.kind),
             hash=job.hash,
             protected=job.protected,
+            protected_from=toggled,
             fingerprint=seen,
             note=note,
             graph=graph,
@@ -604,14 +653,78 @@ def _move_source(
     return None
 
 
+def keyed(
+    changes: tuple[FieldChange, ...],
+    desired: Mapping[str, Any],
+    live: Mapping[str, Any],
+    kind: Kind = SYNC_JOB,
+) -> tuple[FieldChange, ...]:
+    """``changes`` with each key the live object lacks marked ``add`` and each key the file
+    lacks marked ``remove`` (``diff`` reads an absent key as ``null``, so an added key would
+    read ``null -> 50``). A top-level field is absent when it is ``null`` (design: an absent
+    field equals ``null``). Whole ``resources`` entries are already ``add``/``remove``."""
+    added: set[str] = set()
+    removed: set[str] = set()
+    want, have = normalise(desired, kind), normalise(live, kind)
+    for name in dict.fromkeys(c.field for c in changes):
+        before, after = have.get(name), want.get(name)
+        if before is None or after is None:
+            (added if before is None else removed).add(format_path((name,)))
+        elif name == ELEMENT_DIFFED and isinstance(before, list) and isinstance(after, list):
+            for index, old, new in _matched(before, after):
+                _absent_keys((name, index), old, new, added, removed)
+        else:
+            _absent_keys((name,), before, after, added, removed)
+    return tuple(
+        replace(c, op="add" if c.path in added else "remove")
+        if c.op == "change" and (c.path in added or c.path in removed)
+        else c
+        for c in changes
+    )
+
+
+def _absent_keys(
+    path: tuple[PathPart, ...], before: Any, after: Any, added: set[str], removed: set[str]
+) -> None:
+    """Walk ``before`` and ``after`` as ``normalise.diff`` does (mappings, equally long lists),
+    collecting the paths of keys only one side has."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in dict.fromkeys([*before, *after]):
+            if key not in before:
+                added.add(format_path((*path, key)))
+            elif key not in after:
+                removed.add(format_path((*path, key)))
+            elif before[key] != after[key]:
+                _absent_keys((*path, key), before[key], after[key], added, removed)
+    elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        for index, (old, new) in enumerate(zip(before, after, strict=True)):
+            if old != new:
+                _absent_keys((*path, index), old, new, added, removed)
+
+
+def _matched(before: list[Any], after: list[Any]) -> Iterator[tuple[int, Any, Any]]:
+    """(desired index, live entry, desired entry) of the ``resources`` entries ``diff`` pairs:
+    the same identity and the same occurrence of it."""
+
+    def keys(entries: list[Any]) -> list[tuple[str, int]]:
+        seen: dict[str, int] = {}
+        out = []
+        for entry in entries:
+            name = identity(entry)
+            key = f"={name}" if name is not None else f"#{canonical_json(entry)}"
+            seen[key] = seen.get(key, 0) + 1
+            out.append((key, seen[key]))
+        return out
+
+    old_by_key = dict(zip(keys(before), before, strict=True))
+    for index, (key, new) in enumerate(zip(keys(after), after, strict=True)):
+        if key in old_by_key and old_by_key[key] != new:
+            yield index, old_by_key[key], new
+
+
 def check_mass_delete(plan: Plan, ratio: float, *, allowed: bool) -> None:
-    """Refuse a plan that deletes more than ``ratio`` of the managed jobs."""
-    deletes = sum(1 for c in plan.changes if isinstance(c, Delete) and c.fingerprint)
-    if allowed or plan.managed == 0 or deletes == 0:
-        return
-    if deletes / plan.managed > ratio:
-        raise PlanError(
-            f"the plan deletes {deletes} of {plan.managed} managed jobs in {plan.environment} "
-            f"(more than {ratio:.0%})",
-            hint="check the jobs folder and the environment; pass --allow-mass-delete if intended",
-        )
+    """Refuse a plan that deletes more than ``ratio`` of the managed objects: the mass-delete
+    guard of ``syncctl.reconcile.guards``, kept here for callers from before guards."""
+    from syncctl.reconcile.guards import MassDelete, refuse  # guards reads this module
+
+    refuse(replace(plan, guards=(MassDelete(ratio, allowed=allowed).check(plan),)))

@@ -18,10 +18,11 @@ The result is one ``Plan``: changes ordered by action, then kind (``KINDS`` orde
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from syncctl.client.models import LiveObject
 from syncctl.errors import PlanError
+from syncctl.findings import Finding
 from syncctl.kinds import KINDS, SYNC_JOB, WORKFLOW
 from syncctl.reconcile.plan import (
     ORDER,
@@ -44,13 +45,24 @@ def plan_environment(
     live: Mapping[str, Sequence[LiveObject]],
     *,
     prune: bool = False,
+    warnings: Sequence[Finding] = (),
+    elsewhere: Collection[str] = frozenset(),
 ) -> Plan:
     """The plan of every kind in ``environment``: ``desired`` files of any kind, ``live``
-    objects by kind name (a kind left out has none)."""
+    objects by kind name (a kind left out has none). ``warnings``: the files' validation
+    warnings, carried for the reviewer; ``elsewhere``: keys of files that target other
+    environments (``make_plan``)."""
     jobs = [d for d in desired if d.kind is SYNC_JOB]
     workflows = [d for d in desired if d.kind is WORKFLOW]
     _check_references(environment, workflows, {job.key for job in jobs})
-    job_plan = make_plan(environment, jobs, state, live.get(SYNC_JOB.name, ()), prune=prune)
+    job_plan = make_plan(
+        environment,
+        jobs,
+        state,
+        live.get(SYNC_JOB.name, ()),
+        prune=prune,
+        elsewhere=elsewhere,
+    )
     keys_by_id = job_keys_after(job_plan, state)
     live_workflows = live.get(WORKFLOW.name, ())
     workflow_plan = make_plan(
@@ -61,6 +73,7 @@ def plan_environment(
         prune=prune,
         kind=WORKFLOW,
         view=lambda workflow: key_view(workflow.body, keys_by_id),
+        elsewhere=elsewhere,
     )
     _check_prune(job_plan, workflow_plan, live_workflows, state)
     changes = sorted(
@@ -75,6 +88,7 @@ def plan_environment(
         prune=prune,
         state_serial=state.serial,
         managed=job_plan.managed + workflow_plan.managed,
+        warnings=tuple(warnings),
     )
 
 

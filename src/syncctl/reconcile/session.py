@@ -11,7 +11,7 @@ from syncctl.client.models import LiveObject
 from syncctl.config import Config, Environment
 from syncctl.connect import connect
 from syncctl.kinds import SYNC_JOB, WORKFLOW
-from syncctl.reconcile.desired import load_desired
+from syncctl.reconcile.desired import load_files
 from syncctl.reconcile.plan import Plan
 from syncctl.reconcile.planner import plan_environment
 from syncctl.reconcile.state import State, StateStore
@@ -38,11 +38,21 @@ def open_session(config: Config, env: Environment, *, lock: bool) -> Iterator[Se
 
 
 def build_plan(session: Session, state: State, *, prune: bool) -> Plan:
-    """Validate the files, list every live job and workflow (all pages or nothing), and diff."""
+    """Validate the files, list every live job and workflow (all pages or nothing), and diff;
+    the files' warnings travel with the plan (shown above it). Guards are not judged here: the
+    command that shows or applies the plan does that with its flags (``guards.judge``)."""
     with collector_paused():
-        desired = load_desired(session.config, session.env)
+        desired = load_files(session.config, session.env)
         live: dict[str, list[LiveObject]] = {
             SYNC_JOB.name: list(session.api.jobs.list()),
             WORKFLOW.name: list(session.api.workflows.list()),
         }
-        return plan_environment(session.env.name, desired, state, live, prune=prune)
+        return plan_environment(
+            session.env.name,
+            desired.objects,
+            state,
+            live,
+            prune=prune,
+            warnings=desired.warnings,
+            elsewhere=desired.elsewhere,
+        )

@@ -1,29 +1,49 @@
 """A plan as markdown, for a pull-request comment or a workflow step summary.
 
 The diff block marks each line for GitHub's ``diff`` highlighting (``+`` added, ``-`` removed,
-``!`` changed). Each created job, and each job whose node/edge set changes, gets its dependency
-graph as a folded mermaid chart.
+``!`` changed) in its first column, from the mark the text plan gives the line (every line of
+a long value too). Validation warnings and the guards' reasons come right after the summary.
+Each created job, and each job whose node/edge set changes, gets its dependency graph as a
+folded mermaid chart.
 """
 
 from __future__ import annotations
 
-import re
-
 from syncctl.graph import render_mermaid
 from syncctl.reconcile.plan import Change, Create, Plan
-from syncctl.render.plan_text import change_lines, summary, unmanaged_nouns
+from syncctl.render.plan_text import Line, marked_lines, summary, unmanaged_nouns
 
 MARKER = "<!-- syncctl-plan -->"
 _MARKS = {"~": "!", "+": "+", "-": "-"}
-# A change line of ``plan_text`` (a field, or a field inside a resources entry); the lines of a
-# multi-line JSON value are indented further and never start with a symbol and a space.
-_CHANGE_LINE = re.compile(r"^(?: {6}| {10})([~+-]) ")
 
 
-def _diff_line(line: str) -> str:
-    """Repeat the line's symbol in the first column, where ``diff`` highlighting reads it."""
-    match = _CHANGE_LINE.match(line)
-    return _MARKS[match.group(1)] + line[1:] if match else line
+def _diff_line(line: Line) -> str:
+    """The line with its mark in the first column, where ``diff`` highlighting reads it."""
+    mark, text = line
+    first = _MARKS.get(mark)
+    return first + text[1:] if first is not None and text.startswith(" ") else text
+
+
+def _warnings(plan: Plan) -> list[str]:
+    if not plan.warnings:
+        return []
+    out = [f"**Warnings from validation ({len(plan.warnings)}):**", ""]
+    for w in plan.warnings:
+        hint = f" (hint: {w.hint})" if w.hint else ""
+        out.append(f"- `{w.file}:{w.line}:{w.column}` {w.rule}: {w.message}{hint}")
+    return [*out, ""]
+
+
+def _guards(plan: Plan) -> list[str]:
+    said = [v for v in plan.guards if v.reason is not None]
+    if not said:
+        return []
+    out = ["**Guards:**", ""]
+    out.extend(f"- {'✅' if v.ok else '⛔'} **{v.name}**: {v.reason}" for v in said)
+    if plan.refused:
+        out.append("")
+        out.append("**apply will refuse this plan; nothing will be changed.**")
+    return [*out, ""]
 
 
 def _graph(change: Change) -> list[str]:
@@ -44,6 +64,8 @@ def _graph(change: Change) -> list[str]:
 
 def render(plan: Plan, *, color: bool = False) -> str:
     out = [MARKER, f"### syncctl plan — `{plan.environment}`", "", f"**{summary(plan)}**", ""]
+    out.extend(_guards(plan))
+    out.extend(_warnings(plan))
     if plan.has_changes:
         out.append("| action | key | id |")
         out.append("|---|---|---|")
@@ -51,7 +73,7 @@ def render(plan: Plan, *, color: bool = False) -> str:
             out.append(f"| {change.action} | `{change.key}` | {change.id or '—'} |")
         out.extend(["", "<details><summary>Details</summary>", "", "```diff"])
         for change in plan.actionable:
-            out.extend(_diff_line(line) for line in change_lines(change))
+            out.extend(_diff_line(line) for line in marked_lines(change))
         out.extend(["```", "", "</details>", ""])
         for change in plan.actionable:
             out.extend(_graph(change))

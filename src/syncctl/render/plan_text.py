@@ -1,22 +1,40 @@
 """A plan as Terraform-like text: one symbol per action, field-level diffs, a summary line.
 
+Each line carries a mark (``+`` added, ``-`` removed, ``~`` changed, ``=``/``>`` adopted or
+moved, ``!`` a refusal, `` `` context): with colour on, every marked line is coloured by it,
+and the markdown plan puts it in the first column for ``diff`` highlighting. An added key reads
+``+ key: value``, a removed one ``- key``, a changed one ``~ key: before -> after``; values are
+YAML, on one line when short (flow style), else as a block under the key.
+
 Changes inside ``resources`` are grouped under the entry they belong to
 (``~ resources[2] list-comments``); a whole entry added or removed is one ``+``/``-`` line.
 A workflow that is created or changed is followed by what its steps will do, each cron
-schedule in words (``syncctl.schedule.describe``; no clock is read).
+schedule in words (``syncctl.schedule.describe``; no clock is read). Validation warnings come
+first, the guards' reasons last, just above the summary.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
+import sys
+from typing import Any, TypeAlias
 
 import click
+import yaml
 
 from syncctl.kinds import SYNC_JOB, WORKFLOW
 from syncctl.reconcile.normalise import FieldChange
-from syncctl.reconcile.plan import Action, Change, Create, LiveRef, Move, Plan, Update
+from syncctl.reconcile.plan import (
+    Action,
+    Change,
+    Create,
+    LiveRef,
+    Move,
+    Plan,
+    Update,
+    Verdict,
+)
 from syncctl.references import KEY_FIELD
+from syncctl.render.findings_text import line as finding_line
 from syncctl.schedule import describe
 
 SYMBOLS = {
@@ -27,40 +45,130 @@ SYMBOLS = {
     Action.MOVE: (">", "cyan"),
     Action.NOOP: (" ", None),
 }
-
+COLORS = {"+": "green", "-": "red", "~": "yellow", "=": "cyan", ">": "cyan", "!": "red"}
 
 WIDTH = 100
 
+Line: TypeAlias = tuple[str, str]
+"""A line of the plan and its mark (``+ - ~ = > !`` or a space): what colours it."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML that writes a multi-line string as a literal block, as a file would."""
+
+
+def _str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def yaml_lines(data: Any) -> list[str]:
+    """``data`` as YAML: one flow-style line when it fits in ``WIDTH``, else block lines."""
+    flow = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        default_flow_style=True,
+        sort_keys=False,
+        allow_unicode=True,
+        width=sys.maxsize,
+    )
+    flow = flow.removesuffix("...\n").rstrip("\n")
+    if "\n" not in flow and len(flow) <= WIDTH:
+        return [flow]
+    block = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        default_flow_style=False,
+        sort_keys=False,
+        allow_unicode=True,
+        width=WIDTH,
+    )
+    return block.removesuffix("...\n").rstrip("\n").splitlines()
+
 
 def value(data: Any, indent: str = "") -> str:
-    """JSON on one line when short, else indented over several lines (never cut short)."""
-    text = json.dumps(data, ensure_ascii=False)
-    if len(text) <= WIDTH:
-        return text
-    return json.dumps(data, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
+    """``data`` as YAML text, its lines after the first indented by ``indent``."""
+    return ("\n" + indent).join(yaml_lines(data))
 
 
-def _head(change: Change, color: bool) -> str:
-    symbol, fg = SYMBOLS[change.action]
+def _field(mark: str, indent: str, label: str, data: Any) -> list[Line]:
+    """``+ label: value``; a long value as a block under the label, each of its lines
+    repeating the mark in the same column (a YAML list item's ``-`` must not read as a
+    removal)."""
+    lines = yaml_lines(data)
+    if len(lines) == 1:
+        return [(mark, f"{indent}{mark} {label}: {lines[0]}")]
+    if lines[0] in ("|", "|-", "|+", ">", ">-", ">+"):  # a literal block: its indicator stays
+        first, lines = f" {lines[0]}", lines[1:]
+    else:
+        first = ""
+    return [(mark, f"{indent}{mark} {label}:{first}"), *_block(mark, indent, lines)]
+
+
+def _block(mark: str, indent: str, lines: list[str]) -> list[Line]:
+    return [(mark, f"{indent}{mark}   {text}") for text in lines]
+
+
+def _changed(indent: str, label: str, before: Any, after: Any) -> list[Line]:
+    """``~ label: before -> after``; when either side is long, the old value's lines marked
+    ``-`` and the new value's ``+`` under the label."""
+    old, new = yaml_lines(before), yaml_lines(after)
+    if len(old) == 1 and len(new) == 1 and len(old[0]) + len(new[0]) <= WIDTH:
+        return [("~", f"{indent}~ {label}: {old[0]} -> {new[0]}")]
+    return [("~", f"{indent}~ {label}:"), *_block("-", indent, old), *_block("+", indent, new)]
+
+
+def styled(line: Line, color: bool) -> str:
+    """The line's text, coloured by its mark when ``color`` is on."""
+    mark, text = line
+    fg = COLORS.get(mark)
+    return click.style(text, fg=fg) if color and fg else text
+
+
+def _head(change: Change) -> Line:
+    symbol, _ = SYMBOLS[change.action]
     ident = f" (id {change.id})" if change.id else ""
     head = f"{symbol} {change.action} {change.key}{ident}"
     if isinstance(change, Move):
         head = f"{symbol} move {change.from_key} -> {change.key}{ident} (state only, no API call)"
     if change.note:
         head += f" — {change.note}"
-    return click.style(head, fg=fg) if color and fg else head
+    return symbol, f"  {head}"
 
 
-def change_lines(change: Change, *, color: bool = False) -> list[str]:
-    lines = [f"  {_head(change, color)}"]
+def _protected(change: Change) -> list[Line]:
+    """The ``protected`` flag a plan turns on or off (or a create starts with): state only."""
+    if change.protected_from is not None:
+        before, after = _yaml_word(change.protected_from), _yaml_word(change.protected)
+        return [("~", f"      ~ protected: {before} -> {after} (state only)")]
+    if isinstance(change, Create) and change.protected:
+        return [("+", "      + protected: true (state only)")]
+    return []
+
+
+def _yaml_word(flag: bool) -> str:
+    return "true" if flag else "false"
+
+
+def marked_lines(change: Change) -> list[Line]:
+    """Every line of one change, with its mark."""
+    lines = [_head(change)]
     if isinstance(change, Create):
         for name, data in change.send.items():
             if data is not None:
-                lines.append(f"      + {name}: {value(data, '        ')}")
-    lines.extend(diff_lines(change.diff))
+                lines.extend(_field("+", "      ", name, data))
+    lines.extend(marked_diff(change.diff))
+    lines.extend(_protected(change))
     if change.kind == WORKFLOW.name and isinstance(change, Create | Update):
-        lines.extend(schedule_lines(change.send.get("config")))
+        lines.extend((" ", text) for text in schedule_lines(change.send.get("config")))
     return lines
+
+
+def change_lines(change: Change, *, color: bool = False) -> list[str]:
+    return [styled(line, color) for line in marked_lines(change)]
 
 
 def schedule_lines(config: Any) -> list[str]:
@@ -96,28 +204,74 @@ def _step_words(step: Any) -> str:
     return f"{what} {when}{condition}"
 
 
-def diff_lines(diff: tuple[FieldChange, ...]) -> list[str]:
-    """One line per field change; changes inside one ``resources`` entry under its name."""
-    lines: list[str] = []
+def _relative(item: FieldChange) -> str:
+    """The path of ``item`` below its ``resources`` entry (``""``: the entry itself), or
+    below the document (``query.limit``, not ``$.query.limit``)."""
+    prefix = "$." + item.element.split(" ", 1)[0] if item.element is not None else "$"
+    rest = item.path.removeprefix(prefix) if item.path.startswith(prefix) else item.path
+    return rest.removeprefix(".")
+
+
+def marked_diff(diff: tuple[FieldChange, ...]) -> list[Line]:
+    """One line per field change (more for a long value); changes inside one ``resources``
+    entry under its name, a whole entry added or removed with its content."""
+    lines: list[Line] = []
     group: str | None = None
     for item in diff:
-        if item.op == "add":
+        rel = _relative(item)
+        if item.element is not None and not rel:  # a whole entry
             group = None
-            lines.append(f"      + {item.element or item.path}: {value(item.after, '        ')}")
-        elif item.op == "remove":
-            group = None
-            lines.append(f"      - {item.element or item.path}: {value(item.before, '        ')}")
-        elif item.element is not None:
+            mark, data = ("+", item.after) if item.op == "add" else ("-", item.before)
+            lines.extend(_field(mark, "      ", item.element, data))
+            continue
+        indent = "      "
+        if item.element is not None:
             if item.element != group:
                 group = item.element
-                lines.append(f"      ~ {item.element}")
-            before, after = value(item.before, "            "), value(item.after, "            ")
-            lines.append(f"          ~ {item.path}: {before} -> {after}")
+                lines.append(("~", f"      ~ {item.element}"))
+            indent = "          "
         else:
             group = None
-            before, after = value(item.before, "        "), value(item.after, "        ")
-            lines.append(f"      ~ {item.path}: {before} -> {after}")
+        if item.op == "add":
+            lines.extend(_field("+", indent, rel, item.after))
+        elif item.op == "remove":
+            lines.append(("-", f"{indent}- {rel}"))
+        else:
+            lines.extend(_changed(indent, rel, item.before, item.after))
     return lines
+
+
+def diff_lines(diff: tuple[FieldChange, ...], *, color: bool = False) -> list[str]:
+    return [styled(line, color) for line in marked_diff(diff)]
+
+
+def warning_lines(plan: Plan, *, color: bool = False) -> list[str]:
+    """The files' validation warnings, above the plan (as ``syncctl validate`` prints them)."""
+    if not plan.warnings:
+        return []
+    count = len(plan.warnings)
+    lines = [f"Warnings from validation ({count}):"]
+    lines.extend(f"  {finding_line(w, color=color)}" for w in plan.warnings)
+    return [*lines, ""]
+
+
+def guard_line(verdict: Verdict) -> Line:
+    """``! mass delete: why`` for a refusal; a guard that passed but has something to say
+    (it was overridden) without the mark."""
+    mark = " " if verdict.ok else "!"
+    return mark, f"  {mark} {verdict.name}: {verdict.reason}"
+
+
+def guard_lines(plan: Plan, *, color: bool = False) -> list[str]:
+    """The guards that have something to say, and whether apply will go on."""
+    said = [v for v in plan.guards if v.reason is not None]
+    if not said:
+        return []
+    lines = ["Guards:"]
+    lines.extend(styled(guard_line(v), color) for v in said)
+    if plan.refused:
+        lines.append(styled(("!", "  apply will refuse this plan; nothing will be changed"), color))
+    return [*lines, ""]
 
 
 def _counted(plan: Plan) -> str:
@@ -156,7 +310,7 @@ def unmanaged_line(ref: LiveRef) -> str:
 
 
 def render(plan: Plan, *, color: bool = False) -> str:
-    out: list[str] = []
+    out: list[str] = warning_lines(plan, color=color)
     if plan.has_changes:
         out.append(f'syncctl will perform these actions in environment "{plan.environment}":')
         out.append("")
@@ -164,7 +318,7 @@ def render(plan: Plan, *, color: bool = False) -> str:
             out.extend(change_lines(change, color=color))
         out.append("")
     if plan.orphaned:
-        out.append("Orphaned (managed, file removed or not targeted here; kept):")
+        out.append("Orphaned (managed, kept):")
         out.extend(f"  ! {o.key} (id {o.id}) — {o.note}" for o in plan.orphaned)
         out.append("")
     if plan.unmanaged:
@@ -173,5 +327,6 @@ def render(plan: Plan, *, color: bool = False) -> str:
         if len(plan.unmanaged) > 20:
             out.append(f"  … and {len(plan.unmanaged) - 20} more (see --format json)")
         out.append("")
+    out.extend(guard_lines(plan, color=color))
     out.append(summary(plan))
     return "\n".join(out) + "\n"

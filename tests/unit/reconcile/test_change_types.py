@@ -14,6 +14,7 @@ import pytest
 
 from syncctl.client.models import LiveJob
 from syncctl.errors import PlanError
+from syncctl.reconcile.guards import MassDelete, judge, refuse
 from syncctl.reconcile.normalise import normalise
 from syncctl.reconcile.plan import (
     Adopt,
@@ -24,6 +25,7 @@ from syncctl.reconcile.plan import (
     Noop,
     Plan,
     Update,
+    Verdict,
     make_plan,
 )
 from syncctl.reconcile.saved import read_plan, write_plan
@@ -129,6 +131,11 @@ def test_a_plan_saved_before_kinds_loads_as_sync_jobs() -> None:
     new = read_plan(FIXTURES / "every-action.json").to_dict()
     assert {c["kind"] for c in old["changes"]} == {"sync_job"}
     assert {r["kind"] for r in old["orphaned"] + old["unmanaged"]} == {"sync_job"}
+    # Since then a key the file lacks is a "remove" (it read as a change to null): the one
+    # difference, and a value plan JSON already allowed.
+    (removed,) = (d for c in new["changes"] for d in c["diff"] if d["path"] == "$.args_validation")
+    assert removed["op"] == "remove"
+    removed["op"] = "change"
     assert old == new
 
 
@@ -189,6 +196,89 @@ def test_a_saved_change_without_what_its_action_needs_is_refused(
 
     assert f"changes[{index}] ({action} {change['key']}): {message}" in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_a_key_only_one_side_has_is_an_add_or_a_remove_and_an_explicit_null_a_change() -> None:
+    want = _job("zendesk/t", "T", resources=[{"resource": "r", "query": {"limit": 50, "x": None}}])
+    have = _job("zendesk/t", "T", resources=[{"resource": "r", "query": {"since": "s", "x": 1}}])
+    state = State("local", 1, {"zendesk/t": Entry("1", "h")})
+
+    (update,) = make_plan("local", [want], state, [_live("1", have)]).changes
+
+    assert isinstance(update, Update)
+    ops = {d.path: d.op for d in update.diff}
+    assert ops == {
+        "$.resources[0].query.limit": "add",
+        "$.resources[0].query.since": "remove",
+        "$.resources[0].query.x": "change",
+    }
+    text = PLAN.render("text", Plan("local", (update,)))
+    assert "          + query.limit: 50\n" in text
+    assert "          - query.since\n" in text
+    assert "          ~ query.x: 1 -> null\n" in text
+
+
+def test_turning_protected_on_is_a_state_only_update() -> None:
+    job = _job("zendesk/t", "T", protected=True)
+    state = State("local", 1, {"zendesk/t": Entry("1", job.hash, protected=False)})
+
+    (change,) = make_plan("local", [job], state, [_live("1", job)]).changes
+
+    assert isinstance(change, Update)
+    assert (change.diff, change.send, change.protected_from, change.protected) == (
+        (),
+        {},
+        False,
+        True,
+    )
+    assert not change.calls_api
+    assert change.to_dict()["protected_from"] is False
+    text = PLAN.render("text", Plan("local", (change,)))
+    assert "      ~ protected: false -> true (state only)\n" in text
+
+
+def test_an_orphan_whose_file_targets_other_environments_says_so() -> None:
+    job = _job("zendesk/t", "T")
+    state = State("local", 1, {"zendesk/t": Entry("1", job.hash)})
+    live = [_live("1", job)]
+
+    elsewhere = make_plan("local", [], state, live, elsewhere={"zendesk/t"})
+    removed = make_plan("local", [], state, live)
+    pruned = make_plan("local", [], state, live, prune=True, elsewhere={"zendesk/t"})
+
+    assert [o.note for o in elsewhere.orphaned] == [
+        "not desired in this environment; apply with --prune to delete"
+    ]
+    assert [o.note for o in removed.orphaned] == ["file removed; apply with --prune to delete"]
+    assert [c.note for c in pruned.changes] == ["not desired in this environment"]
+
+
+def test_the_mass_delete_guard_gives_a_verdict_and_refuses_only_when_it_fails() -> None:
+    jobs = [_job(f"zendesk/{n}", n) for n in "abcd"]
+    state = State("staging", 1, {j.key: Entry(j.key[-1], j.hash) for j in jobs})
+    live = [_live(j.key[-1], j) for j in jobs]
+    plan = make_plan("staging", jobs[:1], state, live, prune=True)
+
+    refused = judge(plan, [MassDelete(0.5)])
+    allowed = judge(plan, [MassDelete(0.5, allowed=True)])
+    under = judge(plan, [MassDelete(0.8)])
+
+    reason = "the plan deletes 3 of 4 managed jobs and workflows in staging (more than 50%)"
+    assert refused.guards == (
+        Verdict("mass delete", False, f"{reason}; pass --allow-mass-delete if intended"),
+    )
+    assert allowed.guards == (
+        Verdict("mass delete", True, f"{reason}; allowed by --allow-mass-delete"),
+    )
+    assert under.guards == (Verdict("mass delete", True),)
+    assert refused.to_dict()["guards"][0]["ok"] is False
+    with pytest.raises(PlanError, match="refused by the mass delete guard: the plan deletes 3"):
+        refuse(refused)
+    refuse(allowed)
+    refuse(under)
+    text = PLAN.render("text", refused)
+    assert f"Guards:\n  ! mass delete: {reason}" in text
+    assert "mass delete" not in PLAN.render("text", under)
 
 
 if __name__ == "__main__":  # regenerate the fixtures (only ever from a known-good syncctl)
