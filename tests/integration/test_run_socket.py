@@ -1,0 +1,217 @@
+"""``syncctl run`` against ``syncctl emulator serve``: two real processes over a real socket.
+
+Each test starts the emulator with the run options it needs (duration, failure rate, rate
+limited spells, 429 bursts), applies one job with ``syncctl apply``, and runs ``syncctl run``
+as a user would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import selectors
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+TOKEN = "run-socket-token"
+KEY = "zendesk/tickets"
+JOB = """\
+label: tickets
+default_runtime_version: 3
+args_schema:
+  type: object
+  properties:
+    since: {type: string, required: true}
+    page_size: {type: integer}
+    integrated_account_id: {type: string}
+resources:
+  - resource: ticketing/tickets
+    method: list
+    query:
+      since: "{{args.since}}"
+      limit: "{{args.page_size}}"
+      account: "{{args.integrated_account_id}}"
+"""
+URL = re.compile(r"serving (http://127\.0\.0\.1:\d+)")
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "SYNCCTL_LOCAL_TOKEN"}
+    env.update(PYTHONUNBUFFERED="1", RUN_SOCKET_TOKEN=TOKEN, SYNCCTL_RUN_POLL_INTERVAL="0.05")
+    return env
+
+
+def _line(process: subprocess.Popen[bytes], deadline: float) -> str:
+    """One line of stdout, read byte by byte (nothing is left in a buffer)."""
+    assert process.stdout is not None
+    fd = process.stdout.fileno()
+    line = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while not line.endswith(b"\n"):
+            if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
+                raise AssertionError("no line in time")
+            byte = os.read(fd, 1)
+            if not byte:
+                break
+            line += byte
+    return line.decode()
+
+
+@contextmanager
+def served(tmp_path: Path, *options: str) -> Iterator[str]:
+    command = [sys.executable, "-m", "syncctl", "emulator", "serve", "--port", "0"]
+    command += ["--db", str(tmp_path / "emulator.sqlite3"), "--token", TOKEN, *options]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, env=_env()
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            line = _line(process, deadline)
+            assert line, "the emulator exited early"
+            match = URL.search(line)
+            if match:
+                break
+        yield match.group(1)
+    finally:
+        process.kill()
+        process.communicate(timeout=30)  # waits, and closes the pipes
+
+
+def _project(root: Path, url: str) -> Path:
+    (root / "jobs" / "zendesk").mkdir(parents=True)
+    (root / "jobs" / KEY).with_suffix(".yaml").write_text(JOB, encoding="utf-8")
+    (root / "syncctl.toml").write_text(
+        f'[environments.local]\nurl = "{url}"\ntoken_env = "RUN_SOCKET_TOKEN"\n', encoding="utf-8"
+    )
+    return root
+
+
+def syncctl(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "syncctl", *args],
+        cwd=root,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@contextmanager
+def applied(tmp_path: Path, *options: str) -> Iterator[tuple[Path, str]]:
+    with served(tmp_path, *options) as url:
+        root = _project(tmp_path / "project", url)
+        done = syncctl(root, "apply", "--yes")
+        assert done.returncode == 0, done.stderr
+        yield root, url
+
+
+RUN = ("run", KEY, "--account", "acct-7", "--arg", "since=2026-01-01")
+
+
+def test_completed_exits_0_with_status_lines_and_counters(tmp_path: Path) -> None:
+    with applied(tmp_path, "--run-seconds", "0.3", "--run-start-seconds", "0.1") as (root, _):
+        done = syncctl(root, *RUN, "--arg", "page_size=50")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert [line.split()[1] for line in lines[1:-1]] == ["created", "running", "completed"]
+    assert "ticketing/tickets list:" in lines[-1]
+    assert done.stderr == ""
+
+
+def test_failed_exits_1(tmp_path: Path) -> None:
+    with applied(tmp_path, "--run-failure-rate", "1", "--run-seconds", "0.2") as (root, _):
+        done = syncctl(root, *RUN, "--format", "json")
+    assert done.returncode == 1, done.stderr
+    document = json.loads(done.stdout)
+    assert document["status"] == "failed"
+    assert document["run"]["args"] == {"since": "2026-01-01", "integrated_account_id": "acct-7"}
+    assert document["run"]["finished_at"] is not None
+
+
+def test_a_run_deleted_mid_run_is_stopped_and_exits_1(tmp_path: Path) -> None:
+    with applied(tmp_path, "--run-seconds", "30") as (root, url):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "syncctl", *RUN],
+            cwd=root,
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            bufsize=0,
+        )
+        try:
+            first = _line(process, time.monotonic() + 30)
+            run_id = first.split()[1]
+            _line(process, time.monotonic() + 30)  # created
+            deleted = httpx.delete(
+                f"{url}/sync-job-run/{run_id}", headers={"Authorization": f"Bearer {TOKEN}"}
+            )
+            assert deleted.status_code == 200
+            out, err = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate(timeout=30)
+        assert process.returncode == 1, err
+        assert "stopped" in out.decode().splitlines()[-1]
+        later = httpx.get(
+            f"{url}/sync-job-run/{run_id}", headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+        assert later.json()["status"] == "stopped"
+
+
+def test_timeout_exits_3_and_the_run_goes_on(tmp_path: Path) -> None:
+    with applied(tmp_path, "--run-seconds", "30") as (root, url):
+        done = syncctl(root, *RUN, "--timeout", "0.3", "--format", "json")
+        assert done.returncode == 3, done.stderr
+        document = json.loads(done.stdout)
+        assert document["timed_out"] is True
+        run_id = document["run"]["id"]
+        later = httpx.get(
+            f"{url}/sync-job-run/{run_id}", headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+        assert later.json()["status"] == "running"
+
+
+def test_a_rate_limited_spell_is_shown_and_429s_are_ridden_out(tmp_path: Path) -> None:
+    options = (
+        "--run-seconds", "0.4", "--run-rate-limited-rate", "1",
+        "--run-rate-limited-seconds", "0.4", "--burst-429", "every:3", "--retry-after", "0",
+    )  # fmt: skip
+    with applied(tmp_path, *options) as (root, _):
+        done = syncctl(root, "-v", *RUN)
+    assert done.returncode == 0, done.stderr
+    statuses = [line.split()[1] for line in done.stdout.splitlines()[1:-1]]
+    assert "rate_limited" in statuses
+    assert statuses[-1] == "completed"
+    assert "resumes by itself" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--arg", "since=x", "--arg", "page_size=ten"), "page_size is declared as integer"),
+        ((), "needs the argument(s) since"),
+        (("--arg", "since=x", "--arg", "until=y"), "declares no argument 'until'"),
+    ],
+)
+def test_argument_errors_exit_2_before_any_run(
+    tmp_path: Path, args: tuple[str, ...], words: str
+) -> None:
+    with applied(tmp_path) as (root, url):
+        done = syncctl(root, "run", KEY, "--account", "a", *args)
+        listed = httpx.get(f"{url}/sync-job-run", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert done.returncode == 2
+    assert words in done.stderr
+    assert "Traceback" not in done.stderr
+    assert listed.json()["result"] == []  # nothing was started
