@@ -14,7 +14,9 @@ Nothing here raises for bad input: a ``Document`` always comes back, with findin
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -425,14 +427,84 @@ def _syntax_finding(file: str, text: str, exc: yaml.YAMLError) -> Finding:
     column = mark.column + 1 if mark is not None else 1
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
+    lines = text.splitlines()
+    human = _layout_problem(lines, line, column, problem)
+    if human is not None:
+        where, what, advice = human
+        return Finding(file, line, where, "SJ001", Severity.ERROR, what, "$", advice)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     hint = None
-    lines = text.splitlines()
     if 0 < line <= len(lines) and "{{" in lines[line - 1]:
         hint = 'quote values that contain placeholders: key: "{{args.x}}"'
     elif "expected a single document" in message:
         hint = "keep one job per file: remove the extra '---' document"
     return Finding(file, line, column, "SJ001", Severity.ERROR, message, "$", hint)
+
+
+# PyYAML's words for a line that does not line up with the block it belongs to.
+_UNDER_INDENTED = ("did not find expected '-' indicator", "did not find expected key")
+_OVER_INDENTED = "mapping values are not allowed"
+
+
+def _layout_problem(
+    lines: list[str], line: int, column: int, problem: str
+) -> tuple[int, str, str] | None:
+    """A tab or a mis-indented line, in words a person can act on: (column, message, hint).
+
+    PyYAML reports both as parser states ("did not find expected key", "found character that
+    cannot start any token"); the author needs to hear which line is off and by how much.
+    ``None`` when the error is about something else."""
+    if not 0 < line <= len(lines):
+        return None
+    text = lines[line - 1]
+    indent = text[: len(text) - len(text.lstrip(" \t"))]
+    if "\t" in indent or "tab" in problem:
+        tab = indent.find("\t")
+        return (
+            tab + 1 if tab >= 0 else column,
+            "tab character used for indentation",
+            "YAML indents with spaces: replace the tab with spaces",
+        )
+    above = _previous_content(lines, line)
+    if above is None:
+        return None
+    depth, above_depth = _key_column(text), _key_column(lines[above - 1])
+    spaces = f"{depth} space{'s' if depth != 1 else ''}"
+    if problem.startswith(_UNDER_INDENTED) and depth < above_depth:
+        return (
+            depth + 1,
+            f"bad indentation: line {line} is indented {spaces}; line {above} above it is"
+            f" indented {above_depth}",
+            "line a key up with its sibling keys (under a list item: with the key after its '- ')",
+        )
+    if problem.startswith(_OVER_INDENTED) and depth > above_depth and depth == len(indent):
+        return (
+            depth + 1,
+            f"bad indentation: line {line} is indented {spaces}, deeper than line {above}"
+            f" above it ({above_depth}), whose value is not a mapping",
+            "line a key up with its sibling keys; a line indented deeper continues the value"
+            " above it",
+        )
+    return None
+
+
+def _previous_content(lines: list[str], line: int) -> int | None:
+    """The 1-based number of the nearest line above ``line`` that holds more than a comment."""
+    for number in range(line - 1, 0, -1):
+        stripped = lines[number - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            return number
+    return None
+
+
+def _key_column(text: str) -> int:
+    """Where the key of a line starts: after its indentation and any ``- `` list markers."""
+    column = len(text) - len(text.lstrip(" "))
+    while text.startswith("- ", column) or text[column:].rstrip() == "-":
+        column += 1
+        while column < len(text) and text[column] == " ":
+            column += 1
+    return column
 
 
 def _decode(file: str, raw: bytes) -> str | Finding:
@@ -537,36 +609,63 @@ def _too_large(file: str, size: int) -> Document:
     )
 
 
+# Opened without blocking: a FIFO named ``x.yaml`` must not hang validate (it is refused once
+# ``fstat`` says what it is); binary mode where the platform has a text mode.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_FILE_TYPES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
 def load_file(path: Path, file: str | None = None) -> Document:
-    """Read and load one file; unreadable, oversized or non-UTF-8 files give a finding."""
+    """Read and load one file; unreadable, oversized or non-UTF-8 files give a finding, and so
+    does anything but a regular file (a FIFO or a device is never read: it could block or never
+    end)."""
     shown = file if file is not None else str(path)
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        raw = _read_regular(path)
     except OSError as exc:
-        return Document(
+        return _unreadable(shown, f"cannot read file: {exc.strerror or exc}", None)
+    if isinstance(raw, str):
+        return _unreadable(
             shown,
-            None,
-            None,
-            (
-                Finding(
-                    shown,
-                    1,
-                    1,
-                    "SJ001",
-                    Severity.ERROR,
-                    f"cannot read file: {exc.strerror or exc}",
-                    "$",
-                ),
-            ),
+            f"cannot read file: it is {raw}, not a regular file",
+            "only regular files are read: remove it or rename it",
         )
-    if len(raw) > MAX_BYTES:
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = len(raw)
-        return _too_large(shown, size)
+    if isinstance(raw, int):
+        return _too_large(shown, raw)
     return load_text(raw, shown)
+
+
+def _read_regular(path: Path) -> bytes | str | int:
+    """The bytes of a regular file; what else it is (a str); or its size when over the limit."""
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        info = os.fstat(fd)
+        mode, size = info.st_mode, info.st_size
+        if not stat.S_ISREG(mode):
+            return next((what for test, what in _FILE_TYPES if test(mode)), "a special file")
+        if size > MAX_BYTES:
+            return size
+        raw = os.read(fd, size + 1)  # one read: a regular file gives all it has
+        while len(raw) > size and len(raw) <= MAX_BYTES:  # it grew while being read
+            more = os.read(fd, MAX_BYTES + 1 - len(raw))
+            if not more:
+                break
+            raw += more
+        return len(raw) if len(raw) > MAX_BYTES else raw
+    finally:
+        os.close(fd)
+
+
+def _unreadable(file: str, message: str, hint: str | None) -> Document:
+    return Document(
+        file, None, None, (Finding(file, 1, 1, "SJ001", Severity.ERROR, message, "$", hint),)
+    )
 
 
 def iter_placeholder_strings(data: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
@@ -579,3 +678,101 @@ def iter_placeholder_strings(data: Any, path: JsonPath = ()) -> Iterator[tuple[J
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from iter_placeholder_strings(value, (*path, index))
+
+
+# ---- suppression comments (design §3) ---------------------------------------------------------
+
+SUPPRESSION_MARK = "syncctl:"
+"""Only a file whose text holds this needs any work: a plain substring test for the rest."""
+
+_DIRECTIVE = re.compile(r"(?:^|(?<=[ \t]))#[ \t]*syncctl:[ \t]*(?P<body>[^\r\n]*)")
+_BODY = re.compile(r"(?P<verb>[A-Za-z-]+)\[(?P<ids>[^\]]*)\]")
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """One ``# syncctl: …`` comment: where its ``#`` is (1-based), what it silences, and, when
+    it is not a valid suppression, why (``problem``). ``whole_file`` is ``ignore-file[…]``."""
+
+    line: int
+    column: int
+    whole_file: bool
+    rules: tuple[str, ...]
+    own_line: bool
+    problem: str | None = None
+
+
+def find_suppressions(doc: Document) -> tuple[Suppression, ...]:
+    """The ``# syncctl: ignore[…]`` and ``# syncctl: ignore-file[…]`` comments of a document.
+
+    PyYAML keeps no comments, so the raw text is scanned: only lines holding ``syncctl:``, and
+    only a ``#`` that starts a comment (at the start of the line or after a blank) and lies in
+    no scalar (a quoted string or a block scalar may hold the same characters as data)."""
+    text = doc.text
+    if text is None or SUPPRESSION_MARK not in text:
+        return ()
+    candidates = list(_candidates(text))
+    if not candidates:
+        return ()
+    spans = _scalar_spans(doc._tree())
+    found = []
+    for line, column, own_line, body in candidates:
+        if not any(start <= (line, column) < end for start, end in spans):
+            found.append(_parse_directive(line, column, own_line, body))
+    return tuple(found)
+
+
+def _candidates(text: str) -> Iterator[tuple[int, int, bool, str]]:
+    """(line, column, own line, body) of each ``# syncctl:`` comment-like text, 0-based."""
+    start = 0
+    while (hit := text.find(SUPPRESSION_MARK, start)) >= 0:
+        line_start = text.rfind("\n", 0, hit) + 1
+        line_end = text.find("\n", hit)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[line_start:line_end]
+        number = text.count("\n", 0, line_start)
+        for match in _DIRECTIVE.finditer(line):
+            own = not line[: match.start()].strip()
+            yield number, match.start(), own, match.group("body").rstrip()
+        start = line_end + 1
+
+
+def _scalar_spans(root: yaml.Node | None) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(start, end) as 0-based (line, column) of every scalar that spans more than nothing."""
+    spans = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            start, end = node.start_mark, node.end_mark
+            spans.append(((start.line, start.column), (end.line, end.column)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return spans
+
+
+def _parse_directive(line: int, column: int, own_line: bool, body: str) -> Suppression:
+    """``ignore[SJ501, SJ402]`` or ``ignore-file[SJ501]`` (anything after ``]`` is a note)."""
+    match = _BODY.match(body)
+    verb = match.group("verb") if match else None
+    if match is None or verb not in ("ignore", "ignore-file"):
+        return Suppression(
+            line + 1,
+            column + 1,
+            False,
+            (),
+            own_line,
+            f"'{body}' is not a suppression: write ignore[RULE,...] or ignore-file[RULE,...]",
+        )
+    rules = tuple(dict.fromkeys(r.strip().upper() for r in match.group("ids").split(",")))
+    rules = tuple(r for r in rules if r)
+    whole_file = verb == "ignore-file"
+    problem = None
+    if not rules:
+        problem = f"{verb}[] names no rule"
+    elif whole_file and not own_line:
+        problem = "ignore-file[...] must be on a line of its own"
+    return Suppression(line + 1, column + 1, whole_file, rules, own_line, problem)

@@ -13,6 +13,7 @@ import contextlib
 import gc
 import operator
 import os
+import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from syncctl.kinds import KINDS, SYNC_JOB, WORKFLOW, Kind
 from syncctl.loader import Document, load_file
 from syncctl.pool import check_in_pool, pool_size
 from syncctl.rules import FileCheck, FileContext, JobFile, ProjectContext, all_rules
+from syncctl.rules.sj007_unused_suppression import apply_suppressions, check_rule_levels
 
 JOB_SUFFIX = ".yaml"
 _IGNORED_NAMES = frozenset({".gitkeep", ".gitignore", "README.md", "README"})
@@ -143,10 +145,16 @@ def check_project(jobs: Sequence[JobFile], config: Config) -> list[Finding]:
 
 
 def check_jobs(jobs: Iterable[JobFile], config: Config) -> tuple[list[JobFile], Report]:
-    """Run every file rule on each job as it comes, then the cross-file rules once."""
+    """Run every file rule on each job as it comes, then the cross-file rules once, then the
+    suppressions (``# syncctl: ignore[…]``, ``[tool.syncctl.rules]``) over all findings."""
     findings, kept = check_files(jobs, config)
+    return kept, finish(findings, kept, config)
+
+
+def finish(findings: list[Finding], kept: Sequence[JobFile], config: Config) -> Report:
+    """The cross-file rules' findings added to the file rules', suppressions applied."""
     findings.extend(check_project(kept, config))
-    return kept, Report.build(findings, len(kept))
+    return Report.build(apply_suppressions(findings, kept, config), len(kept))
 
 
 @contextlib.contextmanager
@@ -169,26 +177,123 @@ def collector_paused() -> Iterator[None]:
 
 
 def validate_tree(
-    paths: Sequence[Path], config: Config, *, workers: int | None = None
+    paths: Sequence[Path],
+    config: Config,
+    *,
+    workers: int | None = None,
+    git: bool = False,
+    require_files: bool = False,
 ) -> tuple[list[JobFile], Report]:
     """Load and check files and folders; a path that does not exist is a usage error.
 
+    ``git``: only the files git tracks or has staged under ``paths`` (``git_files``).
+    ``require_files``: a path (or, with no files at all, the run) that holds no file to check
+    is a usage error, so a mistyped path in CI does not pass as "0 files checked".
     ``workers`` processes share the file rules (``None``: ``SYNCCTL_WORKERS``, else as many as
     pay, see ``syncctl.pool.pool_size``); the jobs and the report are the same either way."""
-    files, missing = discover(paths)
-    if missing:
-        shown = ", ".join(p.as_posix() for p in missing)
-        raise UsageError(f"no such file or folder: {shown}", hint="check the path")
+    check_rule_levels(config, all_rules().rules)
+    files = collect(paths, config, git=git, require_files=require_files)
     with collector_paused():
         count = pool_size(len(files), workers)
         if count == 1:
             return check_jobs(iter_jobs(files, config), config)
-        all_rules()  # imported once here, inherited by every worker
         findings, kept = check_in_pool(files, config, count)
-        findings.extend(check_project(kept, config))
-        return kept, Report.build(findings, len(kept))
+        return kept, finish(findings, kept, config)
 
 
-def validate_paths(paths: Sequence[Path], config: Config, *, workers: int | None = None) -> Report:
+def collect(
+    paths: Sequence[Path], config: Config, *, git: bool = False, require_files: bool = False
+) -> list[Path]:
+    """The files ``validate_tree`` checks (see there)."""
+    if git:
+        files = git_files(paths, config.root)
+        empty = [p for p in paths if not any(_under(f, p) for f in files)]
+    else:
+        files, missing = discover(paths)
+        if missing:
+            shown = ", ".join(p.as_posix() for p in missing)
+            raise UsageError(f"no such file or folder: {shown}", hint="check the path")
+        empty = [p for p in paths if p.is_dir() and next(_walk(p), None) is None]
+    if require_files and empty:
+        shown = ", ".join(p.as_posix() for p in empty)
+        where = "tracked by git " if git else ""
+        raise UsageError(
+            f"no job or workflow files {where}under {shown}",
+            hint="check the path; job files are jobs/<integration>/<job>.yaml"
+            + ("; git add a new file before validating with --git" if git else ""),
+        )
+    return files
+
+
+def _under(file: Path, path: Path) -> bool:
+    return file == path or path in file.parents
+
+
+def git_files(paths: Sequence[Path], root: Path) -> list[Path]:
+    """The files under ``paths`` that git tracks, plus those staged to be added (never an
+    untracked draft), as the pre-commit hook needs them: what the commit will hold is what is
+    checked, and cross-file rules see exactly that set. Files deleted from the working tree
+    are left out. A folder outside a git work tree is a one-line usage error."""
+    top = Path(_git(["rev-parse", "--show-toplevel"], root).strip())
+    scopes = [Path(os.path.abspath(p)) for p in paths]  # noqa: PTH100
+    specs = [os.path.relpath(p, top) for p in scopes]
+    listed = _git(["ls-files", "-z", "--full-name", "--", *specs], top)
+    staged = _git(
+        ["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--", *specs], top
+    )
+    names = {name for name in (*listed.split("\0"), *staged.split("\0")) if name}
+    files = []
+    for name in names:
+        absolute = top / name
+        if any(part.startswith(".") for part in Path(name).parts[:-1]):
+            continue
+        if not _listed_name(absolute.name) or not absolute.is_file():
+            continue
+        files.append(_given(absolute, scopes, paths))
+    return sorted(files, key=_ORDER)
+
+
+def _listed_name(name: str) -> bool:
+    """Whether a file of this name is checked (as ``_walk`` decides for a folder)."""
+    return not (name.startswith(".") or name in _IGNORED_NAMES or name.endswith(".md"))
+
+
+def _given(absolute: Path, scopes: Sequence[Path], paths: Sequence[Path]) -> Path:
+    """``absolute`` spelt under the path it was found from, as a walk of that path would."""
+    for scope, path in zip(scopes, paths, strict=True):
+        if absolute == scope:
+            return path
+        if scope in absolute.parents:
+            return path / absolute.relative_to(scope)
+    return absolute
+
+
+def _git(args: list[str], cwd: Path) -> str:
+    """``git args`` run in ``cwd``: its output, or a one-line usage error."""
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise UsageError(
+            f"--git: cannot run git: {exc.strerror or exc}", hint="install git, or drop --git"
+        ) from None
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+        if "not a git repository" in reason:
+            raise UsageError(
+                f"--git: {cwd} is not inside a git repository",
+                hint="run it in a git checkout, or drop --git to check the folders as they are",
+            )
+        raise UsageError(f"--git: git {args[0]} failed: {reason.removeprefix('fatal: ')}")
+    return done.stdout
+
+
+def validate_paths(
+    paths: Sequence[Path],
+    config: Config,
+    *,
+    workers: int | None = None,
+    git: bool = False,
+    require_files: bool = False,
+) -> Report:
     """Validate files and folders; a path that does not exist is a usage error."""
-    return validate_tree(paths, config, workers=workers)[1]
+    return validate_tree(paths, config, workers=workers, git=git, require_files=require_files)[1]

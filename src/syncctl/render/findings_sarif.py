@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from syncctl import __version__
-from syncctl.findings import Report, Severity
+from syncctl.findings import SUPPRESSED_IN_SOURCE, Finding, Report, Severity
 from syncctl.rules import all_rules
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -20,7 +20,7 @@ def document(report: Report) -> dict[str, Any]:
     rules = sorted(all_rules().rules.values(), key=lambda r: r.id)
     index = {rule.id: i for i, rule in enumerate(rules)}
     results = []
-    for finding in report.findings:
+    for finding in sorted((*report.findings, *report.suppressed), key=Finding.sort_key):
         text = finding.message + (f" (hint: {finding.hint})" if finding.hint else "")
         results.append(
             {
@@ -37,6 +37,7 @@ def document(report: Report) -> dict[str, Any]:
                     }
                 ],
             }
+            | _suppressions(finding)
         )
     driver = {
         "name": "syncctl",
@@ -56,6 +57,15 @@ def document(report: Report) -> dict[str, Any]:
         "version": "2.1.0",
         "runs": [{"tool": {"driver": driver}, "results": results}],
     }
+
+
+def _suppressions(finding: Finding) -> dict[str, Any]:
+    """SARIF's ``suppressions`` of a silenced finding: ``inSource`` for a ``# syncctl: ignore``
+    comment, ``external`` for ``[tool.syncctl.rules]``. A viewer hides the result but keeps it."""
+    if finding.suppressed is None:
+        return {}
+    kind = "inSource" if finding.suppressed == SUPPRESSED_IN_SOURCE else "external"
+    return {"suppressions": [{"kind": kind, "status": "accepted"}]}
 
 
 def render(report: Report, *, color: bool = False) -> str:

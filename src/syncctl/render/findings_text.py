@@ -19,14 +19,19 @@ def line(finding: Finding, *, color: bool = False) -> str:
 
 
 def summary(report: Report) -> str:
+    """One line: what was checked and found; says when ``--strict`` made warnings fail, and
+    how many findings were suppressed (never listed here: see the JSON or SARIF output)."""
     counts = report.summary()
     checked = f"{counts['files_checked']} file{'s' if counts['files_checked'] != 1 else ''} checked"
+    silenced = f" ({len(report.suppressed)} suppressed)" if report.suppressed else ""
     if not report.findings:
-        return f"{checked}: no problems found"
+        return f"{checked}: no problems found{silenced}"
     errors, warnings = counts["errors"], counts["warnings"]
     parts = [f"{errors} error{'s' if errors != 1 else ''}"]
     parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    return f"{checked}: {', '.join(parts)} in {counts['files_with_findings']} file(s)"
+    text = f"{checked}: {', '.join(parts)} in {counts['files_with_findings']} file(s){silenced}"
+    reason = report.failure_reason()
+    return f"{text}; {reason}" if reason and not errors else text
 
 
 def render(report: Report, *, color: bool = False) -> str:

@@ -4,7 +4,8 @@ The loader (``syncctl.loader``) must detect these while composing YAML: they are
 that never reaches the data (a syntax error, a key given twice, an unquoted placeholder, a
 YAML 1.1 boolean), in a file of any kind. Each is registered here so it can be listed,
 documented and selected like every other rule; its check hands on the loader's findings of that
-id.
+id. A YAML 1.1 boolean that also breaks the schema (``persist: yes``) is left to SJ010, which
+reports it once, as an error, with SJ004's advice.
 """
 
 from __future__ import annotations
@@ -39,5 +40,16 @@ def _hand_on(info: RuleInfo) -> FileCheck:
     return file_rule(info)(check)
 
 
-for _info in (SJ001, SJ002, SJ003, SJ004):
+for _info in (SJ001, SJ002, SJ003):
     _hand_on(_info)
+
+
+@file_rule(SJ004)
+def check_sj004(ctx: FileContext) -> Iterable[Finding]:
+    found = [f for f in ctx.doc.findings if f.rule == SJ004.id]
+    if not found:
+        return found
+    from syncctl.rules.sj010_schema import absorbed_yaml11  # registers SJ010: import late
+
+    absorbed = absorbed_yaml11(ctx)
+    return [f for f in found if f.path not in absorbed]

@@ -10,17 +10,21 @@ without ``integrated_account_id``, a destination with nothing to persist) is lef
 (``_schema_precedence``). A runtime 4 node whose ``type`` is unknown gets one finding, at the
 type: the schema picks the node's shape by its type, so no other field is judged. A workflow
 step's config that names both or neither of ``sync_job`` and ``sync_job_id`` gets one finding
-saying so.
+saying so. A YAML 1.1 boolean where the schema wants another type (``persist: yes``) is one
+finding: SJ010 (an error: the value is wrong) with SJ004's advice, and SJ004 stays silent there
+(``absorbed_yaml11``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from syncctl.findings import Finding, JsonPath, Severity, format_path
 from syncctl.kinds import SYNC_JOB, WORKFLOW
+from syncctl.loader import Document
 from syncctl.rules._schema_precedence import deferred_keys, defers_error
 from syncctl.rules.base import EVERY_KIND, FileContext, RuleInfo, file_rule
 from syncctl.schema import is_surely_valid, validator
@@ -48,32 +52,64 @@ _TYPE_NAMES = {
 }
 
 
+class _Checked(NamedTuple):
+    findings: tuple[Finding, ...]
+    absorbed: frozenset[str]
+    """JSON paths of the SJ004 findings that a finding here reports (see ``absorbed_yaml11``)."""
+
+
+# The last document checked and its outcome: SJ004's check (which runs first) and this rule's
+# share one run of the schema, and no more than one document is kept alive.
+_LAST: list[tuple[Document, _Checked]] = []
+
+
+def _checked(ctx: FileContext) -> _Checked:
+    if _LAST and _LAST[0][0] is ctx.doc:
+        return _LAST[0][1]
+    result = _check(ctx)
+    _LAST[:] = [(ctx.doc, result)]
+    return result
+
+
 @file_rule(RULE)
 def check_schema(ctx: FileContext) -> Iterable[Finding]:
+    return _checked(ctx).findings
+
+
+def absorbed_yaml11(ctx: FileContext) -> frozenset[str]:
+    """The JSON paths where a YAML 1.1 boolean-looking value breaks the schema: SJ010 reports
+    it there (with SJ004's advice), so SJ004 does not report it a second time."""
+    return _checked(ctx).absorbed
+
+
+def _check(ctx: FileContext) -> _Checked:
     job = ctx.job
     if job.path.suffix != ".yaml":
-        return ()  # not read at all: SJ005 says "job files end in .yaml"
+        return _NOTHING  # not read at all: SJ005 says "job files end in .yaml"
     data = job.doc.data
     if isinstance(data, dict):
         if is_surely_valid(data, job.kind):
-            return ()
-        return _findings(ctx, data)
+            return _NOTHING
+        absorbed: set[str] = set()
+        return _Checked(tuple(_findings(ctx, data, absorbed)), frozenset(absorbed))
     if data is None and job.doc.findings:
-        return ()  # unreadable: the loader's SJ001 says why
+        return _NOTHING  # unreadable: the loader's SJ001 says why
     kind = _kind(data)
     shown = "empty" if data is None else f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
-    return (
-        Finding(
-            job.rel,
-            1,
-            1,
-            RULE.id,
-            RULE.severity,
-            f"a {_file(ctx)} must be a mapping (this one is {shown})",
-            "$",
-            _START_FROM.get(job.kind.name),
-        ),
+    finding = Finding(
+        job.rel,
+        1,
+        1,
+        RULE.id,
+        RULE.severity,
+        f"a {_file(ctx)} must be a mapping (this one is {shown})",
+        "$",
+        _START_FROM.get(job.kind.name),
     )
+    return _Checked((finding,), frozenset())
+
+
+_NOTHING = _Checked((), frozenset())
 
 
 def _file(ctx: FileContext) -> str:
@@ -82,7 +118,7 @@ def _file(ctx: FileContext) -> str:
     return _FILE.get(name, f"{name.replace('_', ' ')} file")
 
 
-def _findings(ctx: FileContext, data: dict[str, Any]) -> list[Finding]:
+def _findings(ctx: FileContext, data: dict[str, Any], absorbed: set[str]) -> list[Finding]:
     jobs = ctx.job.kind is SYNC_JOB  # the dedicated rules SJ010 defers to are about jobs
     errors = [
         leaf
@@ -94,12 +130,28 @@ def _findings(ctx: FileContext, data: dict[str, Any]) -> list[Finding]:
     for error in errors:
         if error.validator == "additionalProperties":
             out.extend(_unknown_keys(ctx, error, typos))
+    yaml11 = {f.path: f for f in ctx.doc.findings if f.rule == "SJ004"}
     for error in errors:
         if error.validator == "required":
             out.extend(_missing_keys(ctx, error, typos))
         elif error.validator != "additionalProperties":
-            out.append(_value_error(ctx, error))
+            finding = _value_error(ctx, error)
+            sj004 = yaml11.get(finding.path)
+            if sj004 is not None:
+                absorbed.add(finding.path)
+                finding = dataclasses.replace(finding, hint=_yaml11_hint(error, sj004))
+            out.append(finding)
     return out
+
+
+def _yaml11_hint(error: ValidationError, sj004: Finding) -> str | None:
+    """SJ004's advice for a YAML 1.1 boolean that breaks the schema: for a boolean field,
+    write true or false; otherwise SJ004's own hint."""
+    wanted = error.validator_value if error.validator == "type" else None
+    names = [wanted] if isinstance(wanted, str) else wanted if isinstance(wanted, list) else []
+    if "boolean" in names:
+        return f"write true or false: {error.instance!r} is a boolean only in YAML 1.1"
+    return sj004.hint
 
 
 def _leaf(error: ValidationError) -> ValidationError:
