@@ -93,12 +93,21 @@ def plan_environment(
 
 
 def job_keys_after(job_plan: Plan, state: State) -> dict[str, str]:
-    """Remote job id -> job key once ``job_plan`` is applied: the state's entries, then every
-    change that owns a live job (an adoption or a move gives its id a new key)."""
-    keys = {entry.id: key for key, entry in state.jobs.items()}
+    """Remote job id -> job key once ``job_plan`` is applied: every live job a key will own
+    (an adoption or a move gives its id a new key; a kept orphan keeps its key). The id of a
+    job that is gone is left out, even while the state still holds it: a live workflow that
+    names it must not read as naming the job's key, or it would not be updated to the id of
+    the job created or adopted in its place."""
+    keys: dict[str, str] = {}
     for change in job_plan.changes:
-        if change.id is not None and not isinstance(change, Create | Delete):
-            keys[change.id] = change.key
+        if isinstance(change, Create) or change.id is None:
+            continue
+        if isinstance(change, Delete) and change.fingerprint is None:
+            continue  # already gone from the API
+        keys[change.id] = change.key
+    for orphan in job_plan.orphaned:
+        if orphan.key is not None:
+            keys[orphan.id] = orphan.key
     return keys
 
 
