@@ -25,6 +25,7 @@ from syncctl.kinds import SYNC_JOB, WORKFLOW
 from syncctl.reconcile.normalise import FieldChange
 from syncctl.reconcile.plan import (
     Action,
+    Adopt,
     Change,
     Create,
     LiveRef,
@@ -140,11 +141,11 @@ def _head(change: Change) -> Line:
 
 
 def _protected(change: Change) -> list[Line]:
-    """The ``protected`` flag a plan turns on or off (or a create starts with): state only."""
+    """The ``protected`` flag a plan turns on or off (or a new entry starts with): state only."""
     if change.protected_from is not None:
         before, after = _yaml_word(change.protected_from), _yaml_word(change.protected)
         return [("~", f"      ~ protected: {before} -> {after} (state only)")]
-    if isinstance(change, Create) and change.protected:
+    if isinstance(change, Create | Adopt) and change.protected:  # a new state entry
         return [("+", "      + protected: true (state only)")]
     return []
 
