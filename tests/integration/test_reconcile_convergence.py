@@ -19,9 +19,9 @@ the managed live workflows their files' payloads with each ``sync_job`` key repl
 job's remote id (computed here apart from syncctl); each state section maps exactly its files,
 with nothing pending; the unmanaged jobs and workflows are untouched; and nothing else is live.
 
-Not generated: deleting out of band a job that a live workflow names (re-created, the job
-gets a new id that the workflow misses until the next apply: a known bug, reproduced by
-``test_BUG_workflow_keeps_the_id_of_a_job_recreated_after_an_out_of_band_delete``).
+Deleting out of band a job that a live workflow names is generated too: the job is re-created
+(or adopted) with a new id, and its workflow updated to it in the same apply
+(``test_a_workflow_follows_its_job_recreated_after_an_out_of_band_delete`` pins the smallest case).
 
 For speed the emulator runs in process (a fresh in-memory database per example) behind the
 client's ``EmbeddedTransport``; files, validation, plan, executor, state and client are the
@@ -400,16 +400,8 @@ def by_key(ids: Mapping[str, str]) -> list[str]:
 
 
 def change_jobs(world: World, mutations: list[Any]) -> list[dict[str, Any]]:
-    """Edit and delete managed live jobs and add unmanaged ones; the unmanaged ones made.
-
-    A job a live workflow names is not deleted: re-created, it gets a new id the workflow
-    misses until a second apply (the bug ``test_BUG_workflow_keeps_the_id_...`` shows)."""
+    """Edit and delete managed live jobs and add unmanaged ones; the unmanaged ones made."""
     managed = by_key(world.state_ids())
-    named = {
-        step["config"].get("sync_job_id")
-        for body in world.workflows.by_id().values()
-        for step in body["config"]["steps"]
-    }
     unmanaged: list[dict[str, Any]] = []
     for kind, index, change in mutations:
         if kind == "add":
@@ -421,7 +413,7 @@ def change_jobs(world: World, mutations: list[Any]) -> list[dict[str, Any]]:
             unmanaged.append(world.live.create(payload))
         elif managed:
             job_id = managed[index % len(managed)]
-            if job_id not in world.live.by_id() or (kind == "delete" and job_id in named):
+            if job_id not in world.live.by_id():
                 continue
             if kind == "edit":
                 world.live.update(job_id, change)
@@ -559,13 +551,10 @@ def make_workflows_by_hand(
     return [world.workflows.create(contents[content]) for content in picked]
 
 
-def test_BUG_workflow_keeps_the_id_of_a_job_recreated_after_an_out_of_band_delete(
-    worlds: Path,
-) -> None:
-    """Known bug (found by the property above, which no longer deletes a job a workflow names
-    out of band): a managed job deleted out of band is re-created with a new id, but the
-    workflow naming it is planned as a noop, so it goes on naming the old id and only the next
-    plan updates it. ``planner.job_keys_after`` still maps the gone id to the job's key."""
+def test_a_workflow_follows_its_job_recreated_after_an_out_of_band_delete(worlds: Path) -> None:
+    """Found by the property above: a managed job deleted out of band is re-created with a new
+    id, and the workflow naming it must be updated to that id in the same apply (the gone id
+    once still read as the job's key, so the workflow was planned as a noop)."""
     world = World(worlds / "bug-recreated-job")
     files = {"zendesk/a": {"resources": [dict(RESOURCES[0])]}}
     step = {"type": "run", "action": "run_sync_job", "config": {"sync_job": "zendesk/a"}}
