@@ -66,11 +66,15 @@ def test_hook_entry_fails_on_a_broken_job_and_passes_on_a_good_one(
     )
     (jobs / "tickets.yaml").write_text(GOOD)
     (jobs / "broken.yaml").write_text("label: Broken\nresources:\n  - resource: x\n    id: {{a}}\n")
+    # The hook runs `validate --git`: what git tracks or has staged is what it checks.
+    subprocess.run(["git", "init", "--quiet"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "--all"], cwd=tmp_path, check=True)
     failed = run_entry(entry, tmp_path)
     assert failed.returncode == 1, failed.stderr
     assert "jobs/zendesk/broken.yaml:4:9: SJ003 error" in failed.stdout
 
     (jobs / "broken.yaml").unlink()
+    subprocess.run(["git", "add", "--all"], cwd=tmp_path, check=True)
     passed = run_entry(entry, tmp_path)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert passed.stdout == "1 file checked: no problems found\n"
