@@ -116,7 +116,8 @@ def test_a_saved_plan_for_another_environment_is_refused(
     project.ok("plan", "--out", str(saved))
     document = json.loads(saved.read_text(encoding="utf-8"))
     saved.write_text(json.dumps({**document, "environment": "production"}), encoding="utf-8")
-    assert "not 'local'" in project.ok("apply", str(saved), code=1).stderr
+    refused = project.ok("apply", str(saved), code=1).stderr
+    assert "the plan is for environment 'production', which is not configured here" in refused
 
 
 def test_a_mass_delete_is_refused_unless_allowed(project: Project, live: Observer) -> None:

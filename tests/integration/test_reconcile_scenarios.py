@@ -52,7 +52,7 @@ def test_create_shows_the_payload_then_makes_the_jobs_and_records_them(
     text = project.ok("plan", "--detailed-exitcode", code=2).stdout
     assert "+ create hubspot/contacts" in text
     assert "+ create zendesk/tickets" in text
-    assert '+ mutex_key: "hubspot-contacts"' in text
+    assert "+ mutex_key: hubspot-contacts" in text
     assert "Plan: 2 to create, 0 to update, 0 to delete, 0 to adopt, 0 to move" in text
     plan = project.plan()
     assert (plan["format_version"], plan["environment"]) == (1, "local")
@@ -95,8 +95,8 @@ def test_update_shows_a_field_level_diff_and_only_sends_the_changed_fields(
     project.write_job("zendesk/tickets", after)
     text = project.ok("plan", "--detailed-exitcode", code=2).stdout
     assert f"~ update zendesk/tickets (id {job_id})" in text
-    assert '~ $.mutex_key: "m1" -> "m2"' in text
-    assert '~ $.resources[1].query.sort: null -> "asc"' in text
+    assert "~ mutex_key: m1 -> m2" in text
+    assert "+ query.sort: asc" in text
     (change,) = project.plan()["changes"]
     assert change["action"] == "update"
     assert [(d["field"], d["path"]) for d in change["diff"]] == [
@@ -349,8 +349,11 @@ def test_protecting_an_applied_job_takes_effect_without_changes_to_it(
     before = live.get(job_id)
 
     project.write_job("zendesk/keep", job(protected=True))  # a local key: nothing to send
-    project.ok("plan", "--detailed-exitcode")
+    text = project.ok("plan", "--detailed-exitcode", code=2).stdout  # a change, of state only
+    assert "~ protected: false -> true (state only)" in text
     project.apply()
+    assert live.get(job_id) == before
+    project.ok("plan", "--detailed-exitcode")
     assert project.state()["jobs"]["zendesk/keep"]["protected"] is True
     assert live.get(job_id) == before
     project.remove_job("zendesk/keep")
@@ -450,7 +453,7 @@ def test_v4_and_multi_jobs_apply_as_sent_diff_by_node_and_import_back_clean(
     project.write_job("zendesk/tickets-v4", files["zendesk/tickets-v4"])
     text = project.ok("plan").stdout
     changed = [line for line in text.splitlines() if line.startswith("      ")]
-    assert changed[0].startswith('      + resources[1] spool-all: {"name": "spool-all"')
+    assert changed[0].startswith("      + resources[1] spool-all: {name: spool-all")
     assert not any(line.lstrip().startswith(("- ", "~ ")) for line in changed)
     (change,) = [c for c in project.plan()["changes"] if c["action"] == "update"]
     assert [(d["op"], d["element"]) for d in change["diff"]] == [("add", "resources[1] spool-all")]

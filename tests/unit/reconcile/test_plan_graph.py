@@ -103,10 +103,10 @@ def test_markdown_diff_lines_carry_their_symbol_in_the_first_column() -> None:
     lines = render(plan).splitlines()
     start = lines.index("```diff") + 1
     block = lines[start : lines.index("```", start)]
-    assert block[:3] == [
-        "  ~ update zendesk/t (id 1)",
+    assert block[:4] == [
+        "! ~ update zendesk/t (id 1)",
         "!     ~ resources[1] list",
-        '!         ~ $.resources[1].method: "list" -> "get"',
+        "!         ~ method: list -> get",
+        "+     + resources[2] send:",
     ]
-    assert block[3].startswith("+     + resources[2] send: {")
-    assert all(line[:1] not in "+-!" for line in block[4:]), "JSON lines are not marked"
+    assert all(line[:1] == "+" for line in block[4:]), "a whole added node is marked"
