@@ -2,84 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import re
-import selectors
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
 
+from served import Served, child_env, serve
+
 CANARY = "canary-5d41402abc4b2a76b9719d911017c592"
-URL = re.compile(r"serving (http://127\.0\.0\.1:\d+)")
-
-
-@dataclass
-class Served:
-    process: subprocess.Popen[bytes]
-    url: str
-    stdout: list[str] = field(default_factory=list)
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "SYNCCTL_LOCAL_TOKEN"}
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
-def _read_line(process: subprocess.Popen[bytes], deadline: float) -> str:
-    """One line of stdout, read byte by byte so nothing is left in a buffer for later."""
-    assert process.stdout is not None
-    fd = process.stdout.fileno()
-    line = b""
-    with selectors.DefaultSelector() as selector:
-        selector.register(fd, selectors.EVENT_READ)
-        while not line.endswith(b"\n"):
-            if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
-                raise AssertionError("the emulator printed nothing in time")
-            byte = os.read(fd, 1)
-            if not byte:
-                break
-            line += byte
-    return line.decode()
-
-
-@contextmanager
-def serve(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
-    command = [sys.executable, "-m", "syncctl", "emulator", "serve", "--port", "0"]
-    command += ["--db", str(tmp_path / "db.sqlite3"), *args]
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        bufsize=0,
-        env=env or _env(),
-        cwd=tmp_path,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        lines: list[str] = []
-        while True:
-            line = _read_line(process, deadline)
-            assert line, (
-                f"the emulator exited early: {process.stderr.read() if process.stderr else ''}"
-            )
-            lines.append(line)
-            match = URL.search(line)
-            if match:
-                break
-        yield Served(process, match.group(1), lines)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=30)
 
 
 def stop(served: Served, sig: signal.Signals) -> tuple[int, str, str]:
@@ -106,7 +39,7 @@ def test_serve_prints_url_serves_and_stops_cleanly(tmp_path: Path, sig: signal.S
 
 
 def test_tokens_from_options_and_the_canary_never_leaks(tmp_path: Path) -> None:
-    env = _env()
+    env = child_env()
     env["CANARY_VAR"] = CANARY + "-env"
     with serve(
         tmp_path,
@@ -141,7 +74,7 @@ def test_tokens_from_options_and_the_canary_never_leaks(tmp_path: Path) -> None:
 
 
 def test_token_from_syncctl_local_token(tmp_path: Path) -> None:
-    env = _env()
+    env = child_env()
     env["SYNCCTL_LOCAL_TOKEN"] = CANARY
     with serve(tmp_path, env=env) as served:
         ok = httpx.get(f"{served.url}/sync-job", headers={"Authorization": f"Bearer {CANARY}"})
@@ -203,7 +136,7 @@ def test_bad_options_exit_2_without_traceback(
 ) -> None:
     command = [sys.executable, "-m", "syncctl", "emulator", "serve", "--port", "0", *args]
     result = subprocess.run(
-        command, capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=60
+        command, capture_output=True, text=True, env=child_env(), cwd=tmp_path, timeout=60
     )
     assert result.returncode == 2
     assert message in result.stderr
@@ -216,7 +149,7 @@ def test_port_in_use_is_a_clean_error(tmp_path: Path) -> None:
         command = [sys.executable, "-m", "syncctl", "emulator", "serve", "--port", port]
         command += ["--db", str(tmp_path / "other.sqlite3")]
         result = subprocess.run(
-            command, capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=60
+            command, capture_output=True, text=True, env=child_env(), cwd=tmp_path, timeout=60
         )
         stop(served, signal.SIGTERM)
     assert result.returncode == 1

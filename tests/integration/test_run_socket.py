@@ -8,9 +8,6 @@ as a user would.
 from __future__ import annotations
 
 import json
-import os
-import re
-import selectors
 import subprocess
 import sys
 import time
@@ -20,6 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from served import child_env, read_line, serve
 
 TOKEN = "run-socket-token"
 KEY = "zendesk/tickets"
@@ -40,51 +39,8 @@ resources:
       limit: "{{args.page_size}}"
       account: "{{args.integrated_account_id}}"
 """
-URL = re.compile(r"serving (http://127\.0\.0\.1:\d+)")
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "SYNCCTL_LOCAL_TOKEN"}
-    env.update(PYTHONUNBUFFERED="1", RUN_SOCKET_TOKEN=TOKEN, SYNCCTL_RUN_POLL_INTERVAL="0.05")
-    return env
-
-
-def _line(process: subprocess.Popen[bytes], deadline: float) -> str:
-    """One line of stdout, read byte by byte (nothing is left in a buffer)."""
-    assert process.stdout is not None
-    fd = process.stdout.fileno()
-    line = b""
-    with selectors.DefaultSelector() as selector:
-        selector.register(fd, selectors.EVENT_READ)
-        while not line.endswith(b"\n"):
-            if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
-                raise AssertionError("no line in time")
-            byte = os.read(fd, 1)
-            if not byte:
-                break
-            line += byte
-    return line.decode()
-
-
-@contextmanager
-def served(tmp_path: Path, *options: str) -> Iterator[str]:
-    command = [sys.executable, "-m", "syncctl", "emulator", "serve", "--port", "0"]
-    command += ["--db", str(tmp_path / "emulator.sqlite3"), "--token", TOKEN, *options]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, env=_env()
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            line = _line(process, deadline)
-            assert line, "the emulator exited early"
-            match = URL.search(line)
-            if match:
-                break
-        yield match.group(1)
-    finally:
-        process.kill()
-        process.communicate(timeout=30)  # waits, and closes the pipes
+# The token the project names (token_env), and a fast poll so runs finish quickly.
+ENV = {"RUN_SOCKET_TOKEN": TOKEN, "SYNCCTL_RUN_POLL_INTERVAL": "0.05"}
 
 
 def _project(root: Path, url: str) -> Path:
@@ -100,7 +56,7 @@ def syncctl(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "syncctl", *args],
         cwd=root,
-        env=_env(),
+        env=child_env(**ENV),
         capture_output=True,
         text=True,
         timeout=60,
@@ -109,11 +65,11 @@ def syncctl(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @contextmanager
 def applied(tmp_path: Path, *options: str) -> Iterator[tuple[Path, str]]:
-    with served(tmp_path, *options) as url:
-        root = _project(tmp_path / "project", url)
+    with serve(tmp_path, "--token", TOKEN, *options, env=child_env(**ENV)) as served:
+        root = _project(tmp_path / "project", served.url)
         done = syncctl(root, "apply", "--yes")
         assert done.returncode == 0, done.stderr
-        yield root, url
+        yield root, served.url
 
 
 RUN = ("run", KEY, "--account", "acct-7", "--arg", "since=2026-01-01")
@@ -144,15 +100,15 @@ def test_a_run_deleted_mid_run_is_stopped_and_exits_1(tmp_path: Path) -> None:
         process = subprocess.Popen(
             [sys.executable, "-m", "syncctl", *RUN],
             cwd=root,
-            env=_env(),
+            env=child_env(**ENV),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             bufsize=0,
         )
         try:
-            first = _line(process, time.monotonic() + 30)
+            first = read_line(process, time.monotonic() + 30)
             run_id = first.split()[1]
-            _line(process, time.monotonic() + 30)  # created
+            read_line(process, time.monotonic() + 30)  # created
             deleted = httpx.delete(
                 f"{url}/sync-job-run/{run_id}", headers={"Authorization": f"Bearer {TOKEN}"}
             )

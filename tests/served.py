@@ -1,0 +1,85 @@
+"""``syncctl emulator serve`` as a real subprocess on a free loopback port, for the tests that
+talk to it over a socket as a user's tools would (acceptance and integration alike)."""
+
+from __future__ import annotations
+
+import os
+import re
+import selectors
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+URL = re.compile(r"serving (http://127\.0\.0\.1:\d+)")
+
+
+@dataclass
+class Served:
+    """The running emulator, its URL, and the stdout lines read up to the URL."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    stdout: list[str] = field(default_factory=list)
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """This environment for a child process: unbuffered, without ``SYNCCTL_LOCAL_TOKEN`` (so the
+    emulator's default token is what a fresh shell gets), plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if k != "SYNCCTL_LOCAL_TOKEN"}
+    env.update(PYTHONUNBUFFERED="1", **extra)
+    return env
+
+
+def read_line(process: subprocess.Popen[bytes], deadline: float) -> str:
+    """One line of stdout, read byte by byte so nothing is left in a buffer for later, and a
+    silent process fails the test at ``deadline`` (``time.monotonic``) instead of hanging."""
+    assert process.stdout is not None
+    fd = process.stdout.fileno()
+    line = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while not line.endswith(b"\n"):
+            if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
+                raise AssertionError("the process printed nothing in time")
+            byte = os.read(fd, 1)
+            if not byte:
+                break
+            line += byte
+    return line.decode()
+
+
+@contextmanager
+def serve(folder: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
+    """``syncctl emulator serve --port 0 ARGS`` in ``folder`` over ``folder/emulator.sqlite3``,
+    once it prints its URL; killed (unless already stopped) and reaped on exit."""
+    command = [sys.executable, "-m", "syncctl", "emulator", "serve", "--port", "0"]
+    command += ["--db", str(folder / "emulator.sqlite3"), *args]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+        env=child_env() if env is None else env,
+        cwd=folder,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        lines: list[str] = []
+        while True:
+            line = read_line(process, deadline)
+            assert line, (
+                f"the emulator exited early: {process.stderr.read() if process.stderr else ''}"
+            )
+            lines.append(line)
+            match = URL.search(line)
+            if match:
+                break
+        yield Served(process, match.group(1), lines)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=30)  # reaps it and closes both pipes
