@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
-import sys
 from pathlib import Path
-from textwrap import dedent
 from typing import Any
 
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
-GOOD = dedent(
-    """\
-    label: Zendesk tickets
-    default_runtime_version: 3
-    resources:
-      - resource: ticketing/tickets
-        method: list
-    """
-)
+from user_repo import GOOD_JOB, REPO, git, with_syncctl
 
 
 def hook(name: str, config: str = ".pre-commit-hooks.yaml") -> dict[str, Any]:
@@ -35,9 +23,8 @@ def hook(name: str, config: str = ".pre-commit-hooks.yaml") -> dict[str, Any]:
 
 
 def run_entry(entry: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     return subprocess.run(
-        shlex.split(entry), cwd=cwd, env=env, capture_output=True, text=True, check=False
+        shlex.split(entry), cwd=cwd, env=with_syncctl(), capture_output=True, text=True, check=False
     )
 
 
@@ -64,17 +51,17 @@ def test_hook_entry_fails_on_a_broken_job_and_passes_on_a_good_one(
     (tmp_path / "syncctl.toml").write_text(
         '[environments.local]\nurl = "embedded:.syncctl/local.sqlite3"\n'
     )
-    (jobs / "tickets.yaml").write_text(GOOD)
+    (jobs / "tickets.yaml").write_text(GOOD_JOB)
     (jobs / "broken.yaml").write_text("label: Broken\nresources:\n  - resource: x\n    id: {{a}}\n")
     # The hook runs `validate --git`: what git tracks or has staged is what it checks.
-    subprocess.run(["git", "init", "--quiet"], cwd=tmp_path, check=True)
-    subprocess.run(["git", "add", "--all"], cwd=tmp_path, check=True)
+    git("init", "--quiet", cwd=tmp_path)
+    git("add", "--all", cwd=tmp_path)
     failed = run_entry(entry, tmp_path)
     assert failed.returncode == 1, failed.stderr
     assert "jobs/zendesk/broken.yaml:4:9: SJ003 error" in failed.stdout
 
     (jobs / "broken.yaml").unlink()
-    subprocess.run(["git", "add", "--all"], cwd=tmp_path, check=True)
+    git("add", "--all", cwd=tmp_path)
     passed = run_entry(entry, tmp_path)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert passed.stdout == "1 file checked: no problems found\n"

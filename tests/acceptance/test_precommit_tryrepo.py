@@ -18,7 +18,6 @@ fix-and-pass sequence runs the same repository and commit through ``pre-commit r
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,16 +25,8 @@ from textwrap import dedent
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-GOOD = dedent(
-    """\
-    label: Zendesk tickets
-    default_runtime_version: 3
-    resources:
-      - resource: ticketing/tickets
-        method: list
-    """
-)
+from user_repo import GIT_IDENTITY, GOOD_JOB, git, snapshot
+
 MESSY = (
     "resources:\n- method: list\n  resource: ticketing/users\nlabel: Users\n"
     "default_runtime_version: 3\n"
@@ -50,21 +41,6 @@ MESSY_FORMATTED = dedent(
     """
 )
 BROKEN = "label: Broken\nresources:\n  - resource: x\n    id: {{a}}\n"
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "syncctl tests",
-    "GIT_AUTHOR_EMAIL": "tests@example.invalid",
-    "GIT_COMMITTER_NAME": "syncctl tests",
-    "GIT_COMMITTER_EMAIL": "tests@example.invalid",
-    "GIT_CONFIG_GLOBAL": os.devnull,  # the developer's git settings play no part
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(*args: str, cwd: Path, env: dict[str, str]) -> str:
-    done = subprocess.run(
-        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout
 
 
 @pytest.fixture(scope="session")
@@ -85,18 +61,8 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def hooks_repo(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> tuple[str, str]:
     """This project's working tree (tracked and new, unignored files) as one commit."""
-    snapshot = tmp_path_factory.mktemp("syncctl-snapshot")
-    listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=REPO, env=env)
-    for rel in filter(None, listed.split("\0")):
-        source = REPO / rel
-        if source.is_file():  # a tracked file deleted in the working tree is left out
-            target = snapshot / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    git("init", "--quiet", cwd=snapshot, env=env)
-    git("add", "--all", cwd=snapshot, env=env)
-    git("commit", "--quiet", "--no-verify", "-m", "snapshot", cwd=snapshot, env=env)
-    return str(snapshot), git("rev-parse", "HEAD", cwd=snapshot, env=env).strip()
+    copy = tmp_path_factory.mktemp("syncctl-snapshot")
+    return str(copy), snapshot(copy, env)
 
 
 @pytest.fixture
@@ -108,7 +74,7 @@ def consumer(tmp_path: Path, env: dict[str, str]) -> Path:
     )
     jobs = tmp_path / "jobs" / "zendesk"
     jobs.mkdir(parents=True)
-    (jobs / "tickets.yaml").write_text(GOOD, encoding="utf-8")
+    (jobs / "tickets.yaml").write_text(GOOD_JOB, encoding="utf-8")
     (jobs / "broken.yaml").write_text(BROKEN, encoding="utf-8")
     git("add", "--all", cwd=tmp_path, env=env)
     return tmp_path

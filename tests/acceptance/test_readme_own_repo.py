@@ -14,7 +14,6 @@ syncctl from that copy with pip, fetching the dependencies from PyPI.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -24,36 +23,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_init import WRITTEN
 from test_workflows import actionlint
 
 from syncctl import __version__
 from syncctl.cli.init import DEFAULT_SOURCE
 from syncctl.cli.main import cli
 from syncctl.config import load_config
+from user_repo import BIN, GIT_IDENTITY, REPO, snapshot, with_syncctl
 
-REPO = Path(__file__).resolve().parents[2]
 README = REPO / "README.md"
 HEADING = "## Use syncctl in your own repository"
-BIN = Path(sys.executable).parent
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "syncctl tests",
-    "GIT_AUTHOR_EMAIL": "tests@example.invalid",
-    "GIT_COMMITTER_NAME": "syncctl tests",
-    "GIT_COMMITTER_EMAIL": "tests@example.invalid",
-    "GIT_CONFIG_GLOBAL": os.devnull,  # the developer's git settings play no part
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-INIT_FILES = {
-    "syncctl.toml",
-    ".gitignore",
-    ".pre-commit-config.yaml",
-    ".github/workflows/pr.yml",
-    ".github/workflows/apply.yml",
-    ".github/workflows/drift.yml",
-    "schemas/sync-job.schema.json",
-    "schemas/workflow.schema.json",
-    "jobs/zendesk/tickets.yaml",
-}
+INIT_FILES = frozenset(WRITTEN)  # every file init writes, as test_init checks them
 
 
 def section() -> str:
@@ -132,9 +113,8 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """`syncctl` on PATH as after `pip install`, and every cache in a temporary folder."""
     caches = tmp_path_factory.mktemp("own-repo-caches")
     return dict(
-        os.environ,
+        with_syncctl(),
         **GIT_IDENTITY,
-        PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         PRE_COMMIT_HOME=str(caches / "pre-commit"),
         PIP_CACHE_DIR=str(caches / "pip"),
         VIRTUALENV_OVERRIDE_APP_DATA=str(caches / "virtualenv"),
@@ -162,19 +142,7 @@ def ok(*args: str, cwd: Path, env: dict[str, str]) -> str:
 def local_copy(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> tuple[Path, str]:
     """This working tree as one commit of a repository of its own: its path and that commit."""
     copy = tmp_path_factory.mktemp("syncctl-source")
-    listed = ok(
-        "git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=REPO, env=env
-    )
-    for rel in filter(None, listed.split("\0")):
-        source = REPO / rel
-        if source.is_file():  # a tracked file deleted in the working tree is left out
-            target = copy / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    ok("git", "init", "--quiet", cwd=copy, env=env)
-    ok("git", "add", "--all", cwd=copy, env=env)
-    ok("git", "commit", "--quiet", "--no-verify", "-m", "snapshot", cwd=copy, env=env)
-    return copy, ok("git", "rev-parse", "HEAD", cwd=copy, env=env).strip()
+    return copy, snapshot(copy, env)
 
 
 @pytest.mark.slow

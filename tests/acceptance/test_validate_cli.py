@@ -11,21 +11,14 @@ from textwrap import dedent
 import pytest
 from cli_helpers import project, run
 
-GOOD = dedent(
-    """\
-    label: Zendesk tickets
-    default_runtime_version: 3
-    resources:
-      - resource: ticketing/tickets
-        method: list
-    """
-)
-DUPLICATE = GOOD + "label: again\n"  # SJ002 at line 6
-YES = GOOD.replace("method: list", "method: list\n    query:\n      archived: no")
+from user_repo import GOOD_JOB
+
+DUPLICATE = GOOD_JOB + "label: again\n"  # SJ002 at line 6
+YES = GOOD_JOB.replace("method: list", "method: list\n    query:\n      archived: no")
 
 
 def test_clean_tree_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD})
+    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD_JOB})
     code, out, _ = run(root, "validate", monkeypatch=monkeypatch)
     assert (code, out) == (0, "1 file checked: no problems found\n")
 
@@ -52,7 +45,7 @@ def test_warning_passes_unless_strict(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_missing_path_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD})
+    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD_JOB})
     code, out, err = run(root, "validate", "jobs/nope.yaml", monkeypatch=monkeypatch)
     assert code == 2
     assert out == ""
@@ -60,7 +53,7 @@ def test_missing_path_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_unknown_format_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD})
+    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD_JOB})
     code, _, err = run(root, "validate", "--format", "xml", monkeypatch=monkeypatch)
     assert code == 2
     assert "Invalid value for '--format'" in err
@@ -180,7 +173,7 @@ def test_one_broken_file_never_hides_the_others(
 
 
 def test_validate_path_does_not_import_the_http_client(tmp_path: Path) -> None:
-    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD})
+    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD_JOB})
     script = dedent(
         """\
         import sys

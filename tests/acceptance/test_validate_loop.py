@@ -10,46 +10,22 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
-from textwrap import dedent
 
 import pytest
 import yaml
 from cli_helpers import project, run
 
-REPO = Path(__file__).resolve().parents[2]
-GOOD = dedent(
-    """\
-    label: Zendesk tickets
-    default_runtime_version: 3
-    resources:
-      - resource: ticketing/tickets
-        method: list
-    """
-)
-SEARCH = GOOD.replace("method: list", "method: search")
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "syncctl tests",
-    "GIT_AUTHOR_EMAIL": "tests@example.invalid",
-    "GIT_COMMITTER_NAME": "syncctl tests",
-    "GIT_COMMITTER_EMAIL": "tests@example.invalid",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
+from user_repo import GOOD_JOB, REPO, git, with_syncctl
 
-
-def git(root: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", *args], cwd=root, env=dict(os.environ, **GIT_ENV), check=True, capture_output=True
-    )
+SEARCH = GOOD_JOB.replace("method: list", "method: search")
 
 
 def syncctl(root: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """The installed console script in a fresh process (what pre-commit and CI run)."""
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     return subprocess.run(
         ["syncctl", *args],
         cwd=root,
-        env=env,
+        env=with_syncctl(),
         capture_output=True,
         text=True,
         check=False,
@@ -88,7 +64,7 @@ def test_config_rules_table_turns_a_rule_off(
 
 
 def test_a_stale_suppression_is_sj007(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    stale = GOOD.replace("method: list", "method: list  # syncctl: ignore[SJ501]")
+    stale = GOOD_JOB.replace("method: list", "method: list  # syncctl: ignore[SJ501]")
     root = project(tmp_path, {"jobs/zendesk/tickets.yaml": stale})
     code, out, _ = run(root, "validate", "--strict", monkeypatch=monkeypatch)
     assert code == 1
@@ -103,7 +79,7 @@ def test_a_stale_suppression_is_sj007(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_a_path_with_no_job_files_is_a_usage_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD, "emptydir/README.md": "x"})
+    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD_JOB, "emptydir/README.md": "x"})
     code, out, err = run(root, "validate", "emptydir", monkeypatch=monkeypatch)
     assert code == 2
     assert out == ""
@@ -131,12 +107,12 @@ def test_an_empty_jobs_folder_is_a_usage_error(
             " (hint: YAML indents with spaces: replace the tab with spaces)",
         ),
         (
-            GOOD + "   persist: true\n",
+            GOOD_JOB + "   persist: true\n",
             "6:4: SJ001 error: bad indentation: line 6 is indented 3 spaces;"
             " line 5 above it is indented 4",
         ),
         (
-            GOOD + "      persist: true\n",
+            GOOD_JOB + "      persist: true\n",
             "6:7: SJ001 error: bad indentation: line 6 is indented 6 spaces, deeper than line 5"
             " above it (4), whose value is not a mapping",
         ),
@@ -157,7 +133,7 @@ def test_layout_errors_get_a_human_message_and_a_hint(
 def test_persist_yes_is_one_finding_with_sj004s_advice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD + "    persist: yes\n"})
+    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD_JOB + "    persist: yes\n"})
     code, out, _ = run(root, "validate", monkeypatch=monkeypatch)
     assert code == 1
     assert out.splitlines() == [
@@ -170,7 +146,7 @@ def test_persist_yes_is_one_finding_with_sj004s_advice(
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
 def test_a_fifo_named_yaml_does_not_hang_validate(tmp_path: Path) -> None:
-    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD})
+    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD_JOB})
     os.mkfifo(root / "jobs/zendesk/x.yaml")
     done = syncctl(root, "validate", "jobs/zendesk", timeout=30)  # hung until killed before
     assert done.returncode == 1, done.stderr
@@ -183,10 +159,10 @@ def test_a_fifo_named_yaml_does_not_hang_validate(tmp_path: Path) -> None:
 
 
 def _repo(tmp_path: Path) -> Path:
-    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD})
-    git(root, "init", "--quiet")
-    git(root, "add", "syncctl.toml", "jobs/zendesk/tickets.yaml")
-    git(root, "commit", "--quiet", "-m", "jobs")
+    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD_JOB})
+    git("init", "--quiet", cwd=root)
+    git("add", "syncctl.toml", "jobs/zendesk/tickets.yaml", cwd=root)
+    git("commit", "--quiet", "-m", "jobs", cwd=root)
     return root
 
 
@@ -202,7 +178,7 @@ def test_git_checks_tracked_and_staged_files_never_untracked_drafts(
     code, out, _ = run(root, "validate", "--strict", "--git", monkeypatch=monkeypatch)
     assert (code, out) == (0, "1 file checked: no problems found\n")
 
-    git(root, "add", "jobs/wip/draft.yaml")  # staged: now part of the commit, so checked
+    git("add", "jobs/wip/draft.yaml", cwd=root)  # staged: now part of the commit, so checked
     code, out, _ = run(root, "validate", "--strict", "--git", monkeypatch=monkeypatch)
     assert code == 1
     assert "jobs/wip/draft.yaml:5:13: SJ501 warning" in out
@@ -215,10 +191,10 @@ def test_git_runs_cross_file_rules_over_the_tracked_set(
 ) -> None:
     root = _repo(tmp_path)
     (root / "jobs/freshdesk").mkdir()
-    (root / "jobs/freshdesk/tickets.yaml").write_text(GOOD, encoding="utf-8")  # same label
+    (root / "jobs/freshdesk/tickets.yaml").write_text(GOOD_JOB, encoding="utf-8")  # same label
     code, out, _ = run(root, "validate", "--git", monkeypatch=monkeypatch)
     assert code == 0, out  # untracked: its label clash is not the commit's
-    git(root, "add", "jobs/freshdesk/tickets.yaml")
+    git("add", "jobs/freshdesk/tickets.yaml", cwd=root)
     code, out, _ = run(root, "validate", "--git", "jobs/zendesk", monkeypatch=monkeypatch)
     assert code == 0, out  # scoped to one folder: the other file is not in the set
     code, out, _ = run(root, "validate", "--git", monkeypatch=monkeypatch)
@@ -229,7 +205,7 @@ def test_git_runs_cross_file_rules_over_the_tracked_set(
 def test_git_outside_a_repository_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD})
+    root = project(tmp_path, {"jobs/zendesk/tickets.yaml": GOOD_JOB})
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     code, out, err = run(root, "validate", "--git", monkeypatch=monkeypatch)
     assert code == 2
