@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
 
 from syncctl.cli.main import Globals, format_option
+from syncctl.cli.plan import build_targeted_plan, target_options
+from syncctl.client.api import SyncJobClient
 from syncctl.config import load_config
-from syncctl.errors import EXIT_FAILURE, PlanError, UsageError
-from syncctl.reconcile.apply import Executor, Outcome, Progress
-from syncctl.reconcile.guards import MASS_DELETE, guards_for, judge, refuse
+from syncctl.connect import connect
+from syncctl.errors import EXIT_FAILURE, ApiError, PlanError, SyncctlError, UsageError
+from syncctl.kinds import SYNC_JOB
+from syncctl.loader import Document
+from syncctl.reconcile.apply import ApplyResult, Executor, Outcome, Progress
+from syncctl.reconcile.guards import MASS_DELETE, RISKY, guards_for, judge, refuse
+from syncctl.reconcile.plan import Adopt, Create, Plan, Update
 from syncctl.reconcile.saved import check_fresh, read_plan
-from syncctl.reconcile.session import build_plan, open_session
+from syncctl.reconcile.session import open_session
+from syncctl.render import apply_verify
 from syncctl.render.apply import APPLY
 from syncctl.render.apply_text import line
+from syncctl.render.apply_verify import Verified
 from syncctl.render.plan import PLAN
+from syncctl.rules._args import declared_args
+from syncctl.runs import (
+    Change,
+    MissingArgsError,
+    parse_arg_options,
+    request_for,
+    run_once,
+    stats_text,
+)
+
+VERIFY_TIMEOUT = 3600.0
 
 
 def _progress(enabled: bool, color: bool) -> Progress | None:
@@ -29,11 +50,40 @@ def _progress(enabled: bool, color: bool) -> Progress | None:
 @click.command()
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--prune", is_flag=True, help="Delete managed jobs whose file is gone.")
+@target_options
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @click.option(
     "--allow-mass-delete",
     is_flag=True,
     help="Allow a plan that deletes more than the environment's mass_delete_ratio of jobs.",
+)
+@click.option(
+    "--allow-risky",
+    is_flag=True,
+    help="Allow risky changes (state_key, mutex_key, default_runtime_version, a state node's "
+    "config.key, a workflow's trigger_name): they orphan stored state or re-key runs.",
+)
+@click.option(
+    "--verify-run",
+    "verify_account",
+    metavar="ACCOUNT",
+    help="After apply, run each created or changed job once for this integrated account and "
+    "report its final status (a failed run exits 1; a job needing other arguments is skipped).",
+)
+@click.option(
+    "--verify-arg",
+    "verify_args",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="An argument of the verify runs, given to each job that declares it (repeatable).",
+)
+@click.option(
+    "--verify-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=VERIFY_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop waiting for a verify run after this long (counted as failed; the run goes on).",
 )
 @format_option(APPLY, help="Output format of the result.")
 @click.pass_obj
@@ -41,21 +91,27 @@ def apply(
     globals_: Globals,
     plan_file: Path | None,
     prune: bool,
+    target: tuple[str, ...],
+    exclude: tuple[str, ...],
     yes: bool,
     allow_mass_delete: bool,
+    allow_risky: bool,
+    verify_account: str | None,
+    verify_args: tuple[str, ...],
+    verify_timeout: float,
     fmt: str,
 ) -> None:
     """Apply a saved PLAN, or plan now, show it and ask before applying.
 
     A saved PLAN is applied to the environment it was made for (an --env naming another one is
-    refused). The guards (mass delete) are checked before anything is asked or changed: a plan
-    they refuse exits 1 with their reasons. Creates and updates run first, deletes last; every
-    success is written to the state file at once, so an interrupted apply loses nothing and the
-    next run converges. Exit 1 if any job failed.
+    refused), with the targets it was made with. The guards (mass delete, risky changes) are
+    checked before anything is asked or changed: a plan they refuse exits 1 with their reasons.
+    Creates and updates run first, deletes last; every success is written to the state file at
+    once, so an interrupted apply loses nothing and the next run converges. Exit 1 if any job
+    failed, or (with --verify-run) any verify run did not complete.
     """
+    _check_options(plan_file, prune, target, exclude, verify_account, verify_args)
     config = load_config(globals_.config)
-    if plan_file is not None and prune:
-        raise UsageError("--prune is decided when the plan is made: use 'plan --prune --out'")
     saved = read_plan(plan_file) if plan_file is not None else None
     chosen = globals_.env if globals_.env is not None or saved is None else saved.environment
     if saved is not None and globals_.env is None and chosen not in config.environments:
@@ -71,7 +127,8 @@ def apply(
             f"the plan is for environment {saved.environment!r}, not {env.name!r}",
             hint=f"run with --env {saved.environment}, or without --env",
         )
-    guards = guards_for(env, allowed={MASS_DELETE} if allow_mass_delete else set())
+    allowed = {name for name, on in ((MASS_DELETE, allow_mass_delete), (RISKY, allow_risky)) if on}
+    guards = guards_for(env, allowed=allowed)
     with open_session(config, env, lock=True) as session:
         state = session.store.load()
         if saved is not None:
@@ -79,7 +136,8 @@ def apply(
             the_plan = judge(saved, guards)
             refuse(the_plan)
         else:
-            the_plan = judge(build_plan(session, state, prune=prune), guards)
+            built = build_targeted_plan(session, state, prune=prune, target=target, exclude=exclude)
+            the_plan = judge(built, guards)
             # The plan shown before asking goes to stderr when stdout carries JSON or markdown.
             click.echo(
                 PLAN.render("text", the_plan, color=globals_.color),
@@ -99,5 +157,140 @@ def apply(
         )
         show = globals_.verbosity > 0 or (sys.stderr.isatty() and len(the_plan.actionable) > 10)
         result = executor.run(the_plan, _progress(show, globals_.color))
-    click.echo(APPLY.render(fmt, result, color=globals_.color), nl=False)
-    click.get_current_context().exit(EXIT_FAILURE if result.failed else 0)
+    if verify_account is None:
+        click.echo(APPLY.render(fmt, result, color=globals_.color), nl=False)
+        click.get_current_context().exit(EXIT_FAILURE if result.failed else 0)
+    if fmt == "text":  # the apply result first, then each verify run as it ends
+        click.echo(APPLY.render(fmt, result, color=globals_.color), nl=False)
+    with connect(env, config.root, known_triggers=config.known_triggers) as client:
+        verified = verify_runs(
+            client,
+            to_verify(the_plan, result),
+            verify_account,
+            verify_args,
+            timeout=verify_timeout,
+            verbose=globals_.verbosity > 0,
+            echo=(lambda v: click.echo(apply_verify.line(v, color=globals_.color)))
+            if fmt == "text"
+            else None,
+        )
+    _show_verified(fmt, result, verified, verify_account, globals_.color)
+    failed = result.failed or any(not v.ok for v in verified)
+    click.get_current_context().exit(EXIT_FAILURE if failed else 0)
+
+
+def _check_options(
+    plan_file: Path | None,
+    prune: bool,
+    target: Sequence[str],
+    exclude: Sequence[str],
+    verify_account: str | None,
+    verify_args: Sequence[str],
+) -> None:
+    """Usage errors that need nothing but the options: found before any lock or API call."""
+    if plan_file is not None and prune:
+        raise UsageError("--prune is decided when the plan is made: use 'plan --prune --out'")
+    if plan_file is not None and (target or exclude):
+        flag = "--target" if target else "--exclude"
+        raise UsageError(
+            f"{flag} is decided when the plan is made: a saved plan keeps its targets",
+            hint="use 'syncctl plan --target ... --out PLAN', then 'syncctl apply PLAN'",
+        )
+    if verify_args and verify_account is None:
+        raise UsageError("--verify-arg needs --verify-run ACCOUNT")
+    if verify_account is not None:
+        if not verify_account.strip():
+            raise UsageError("--verify-run needs an integrated account id")
+        parse_arg_options(verify_args)  # a malformed NAME=VALUE is found before apply
+
+
+def to_verify(plan: Plan, result: ApplyResult) -> list[tuple[str, str]]:
+    """(key, id) of each job whose live object apply created or changed, and did so without
+    failing, in apply's order; workflows and state-only changes are not run."""
+    changed = {
+        c.key
+        for c in plan.changes
+        if c.kind == SYNC_JOB.name and isinstance(c, Create | Update | Adopt) and c.calls_api
+    }
+    return [
+        (o.key, o.id)
+        for o in result.outcomes
+        if o.ok and o.kind == SYNC_JOB.name and o.key in changed and o.id is not None
+    ]
+
+
+def _args_for(key: str, data: dict[str, object], texts: Sequence[str]) -> list[str]:
+    """The ``--verify-arg`` texts job ``key`` declares (all of them for an open schema)."""
+    declared = declared_args(Document(key, dict(data), None, ()))
+    if declared is None or declared.open:
+        return list(texts)
+    names = set(declared.properties)
+    return [text for text in texts if text.partition("=")[0].strip() in names]
+
+
+def verify_one(
+    client: SyncJobClient,
+    key: str,
+    job_id: str,
+    account: str,
+    texts: Sequence[str],
+    *,
+    timeout: float,
+    verbose: bool,
+) -> Verified:
+    """Run job ``key`` once for ``account`` and wait for its end (``apply --verify-run``)."""
+    try:
+        data = dict(client.jobs.get(job_id).body)
+        request = request_for(key, data, job_id, account, _args_for(key, data, texts))
+    except MissingArgsError as exc:
+        return Verified(key, job_id, "skipped", detail=f"{exc.message}; {exc.hint}")
+    except SyncctlError as exc:  # a mistyped value, a job the API no longer has
+        return Verified(key, job_id, "error", detail=exc.message)
+
+    def heard(change: Change) -> None:
+        if verbose and change.status_changed:
+            click.echo(f"  verify {key}: {change.run.status} ({change.seconds:.1f}s)", err=True)
+
+    try:
+        followed = run_once(client, request, timeout=timeout, on_change=heard)
+    except ApiError as exc:
+        return Verified(key, job_id, "error", detail=exc.message)
+    run = followed.run
+    status = "timed out" if followed.timed_out else run.status
+    detail = stats_text(run.resource_stats)
+    if followed.timed_out:
+        detail = f"still {run.status}; the run goes on"
+    return Verified(key, job_id, status, run.id, followed.seconds, detail)
+
+
+def verify_runs(
+    client: SyncJobClient,
+    jobs: Sequence[tuple[str, str]],
+    account: str,
+    texts: Sequence[str],
+    *,
+    timeout: float,
+    verbose: bool,
+    echo: Callable[[Verified], None] | None = None,
+) -> list[Verified]:
+    """``verify_one`` for each job in turn (``echo``: told of each as it ends)."""
+    verified = []
+    for key, job_id in jobs:
+        item = verify_one(client, key, job_id, account, texts, timeout=timeout, verbose=verbose)
+        if echo is not None:
+            echo(item)
+        verified.append(item)
+    return verified
+
+
+def _show_verified(
+    fmt: str, result: ApplyResult, verified: Sequence[Verified], account: str, color: bool
+) -> None:
+    if fmt == "json":
+        document = result.to_dict() | {"verify": apply_verify.to_dict(verified, account)}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        click.echo(APPLY.render(fmt, result, color=color), nl=False)
+        click.echo(apply_verify.markdown(verified, account), nl=False)
+    else:
+        click.echo(apply_verify.summary(verified, account))

@@ -2,22 +2,82 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from syncctl.cli.main import Globals, format_option
+from syncctl.client.models import LiveObject
 from syncctl.config import load_config
+from syncctl.kinds import SYNC_JOB, WORKFLOW
+from syncctl.reconcile.desired import load_files
 from syncctl.reconcile.guards import guards_for, judge
+from syncctl.reconcile.plan import Plan
+from syncctl.reconcile.planner import plan_environment
 from syncctl.reconcile.saved import write_plan
-from syncctl.reconcile.session import build_plan, open_session
+from syncctl.reconcile.session import Session, open_session
+from syncctl.reconcile.state import State
 from syncctl.render.plan import PLAN
+from syncctl.validate import collector_paused
 
 EXIT_CHANGES = 2
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def target_options(command: F) -> F:
+    """``--target PATTERN`` and ``--exclude PATTERN`` (repeatable) on plan and apply."""
+    command = click.option(
+        "--exclude",
+        "exclude",
+        multiple=True,
+        metavar="PATTERN",
+        help="Leave out the jobs and workflows whose key matches (a glob; repeatable).",
+    )(command)
+    return click.option(
+        "--target",
+        "target",
+        multiple=True,
+        metavar="PATTERN",
+        help="Plan only the jobs and workflows whose key matches, e.g. 'zendesk/*' or "
+        "'workflow:*' (a glob where * matches / too; repeatable). A workflow brings the jobs "
+        "it runs.",
+    )(command)
+
+
+def build_targeted_plan(
+    session: Session,
+    state: State,
+    *,
+    prune: bool,
+    target: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> Plan:
+    """``session.build_plan`` with ``--target``/``--exclude``: validate the files, list every
+    live job and workflow (all pages or nothing), and diff what the patterns select."""
+    with collector_paused():
+        desired = load_files(session.config, session.env)
+        live: dict[str, list[LiveObject]] = {
+            SYNC_JOB.name: list(session.api.jobs.list()),
+            WORKFLOW.name: list(session.api.workflows.list()),
+        }
+        return plan_environment(
+            session.env.name,
+            desired.objects,
+            state,
+            live,
+            prune=prune,
+            warnings=desired.warnings,
+            elsewhere=desired.elsewhere,
+            target=target,
+            exclude=exclude,
+        )
 
 
 @click.command()
 @click.option("--prune", is_flag=True, help="Plan deletes for managed jobs whose file is gone.")
+@target_options
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -31,19 +91,32 @@ EXIT_CHANGES = 2
 )
 @click.pass_obj
 def plan(
-    globals_: Globals, prune: bool, out: Path | None, fmt: str, detailed_exitcode: bool
+    globals_: Globals,
+    prune: bool,
+    target: tuple[str, ...],
+    exclude: tuple[str, ...],
+    out: Path | None,
+    fmt: str,
+    detailed_exitcode: bool,
 ) -> None:
     """Compare the job files with the live jobs of one environment and show the changes.
 
     Validates the files first (the same checks as 'syncctl validate') and shows their warnings
     above the plan; a listing that fails on any page aborts the plan, so a missing page can
-    never turn into deletes. The guards (mass delete) are judged and shown: a plan they refuse
-    still exits as any plan does, and 'syncctl apply' will refuse it.
+    never turn into deletes. The guards (mass delete, risky changes) are judged and shown: a
+    plan they refuse still exits as any plan does, and 'syncctl apply' will refuse it.
+
+    With --target/--exclude the plan is partial and says so: only the matching keys are
+    planned (a pattern that matches nothing exits 2), prune deletes only among them, and a
+    saved partial plan records its patterns.
     """
     config = load_config(globals_.config)
     env = config.environment(globals_.env)
     with open_session(config, env, lock=False) as session:
-        result = judge(build_plan(session, session.store.load(), prune=prune), guards_for(env))
+        built = build_targeted_plan(
+            session, session.store.load(), prune=prune, target=target, exclude=exclude
+        )
+        result = judge(built, guards_for(env))
     if out is not None:
         write_plan(result, out)
     click.echo(PLAN.render(fmt, result, color=globals_.color), nl=False)

@@ -7,8 +7,8 @@ a failing verdict (``refuse``: exit 1) before it changes anything. ``plan`` show
 and exits as it would without them.
 
 A guard is one value with a ``name`` and a ``check``; ``GUARDS`` builds the guards of one
-environment from the flags that override them (``--allow-mass-delete``). A new guard (risky
-changes) is one more factory in ``GUARDS`` and one more flag: no other guard changes.
+environment from the flags that override them (``--allow-mass-delete``, ``--allow-risky``).
+A new guard is one more factory in ``GUARDS`` and one more flag: no other guard changes.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from syncctl.errors import PlanError
 from syncctl.reconcile.plan import Delete, Plan, Verdict
 
 MASS_DELETE = "mass delete"
+RISKY = "risky changes"
 
 
 class Guard(Protocol):
@@ -56,6 +57,31 @@ class MassDelete:
         return Verdict(self.name, False, f"{what}; pass {self.flag} if intended")
 
 
+@dataclass(frozen=True, slots=True)
+class Risky:
+    """Refuse a plan with an expensive change (a ``state_key`` that changes orphans every
+    account's cursor: a full re-sync for each; ``normalise.risks`` says which), unless
+    ``allowed``: such a change is applied on purpose, by a person who read the risks."""
+
+    allowed: bool = False
+    name: str = RISKY
+    flag: str = "--allow-risky"
+
+    def check(self, plan: Plan) -> Verdict:
+        risky = plan.risky
+        if not risky:
+            return Verdict(self.name, True)
+        names = ", ".join(
+            f"{c.key} ({', '.join(dict.fromkeys(r.field for r in c.risks))})" for c in risky
+        )
+        what = f"{len(risky)} change(s) in {plan.environment} are risky: {names}"
+        if self.allowed:
+            return Verdict(self.name, True, f"{what}; allowed by {self.flag}")
+        return Verdict(
+            self.name, False, f"{what}; read the risks, then pass {self.flag} if intended"
+        )
+
+
 GuardFactory = Callable[[Environment, Set[str]], Guard]
 """Builds one guard for an environment, given the names of the guards the user overrode."""
 
@@ -64,7 +90,11 @@ def _mass_delete(env: Environment, allowed: Set[str]) -> Guard:
     return MassDelete(env.mass_delete_ratio, allowed=MASS_DELETE in allowed)
 
 
-GUARDS: tuple[GuardFactory, ...] = (_mass_delete,)
+def _risky(env: Environment, allowed: Set[str]) -> Guard:
+    return Risky(allowed=RISKY in allowed)
+
+
+GUARDS: tuple[GuardFactory, ...] = (_mass_delete, _risky)
 """Every guard, in the order the plan lists them."""
 
 

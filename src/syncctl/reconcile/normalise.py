@@ -201,3 +201,98 @@ def _elements(field: str, before: list[Any], after: list[Any]) -> Iterator[Field
             new = after[new_index]
             path = format_path((field, new_index))
             yield FieldChange(field, path, None, new, "add", element_label(field, new_index, new))
+
+
+# -- risky changes ------------------------------------------------------------------------------
+
+STATE_NODE_TYPES = frozenset({"get_state", "update_state", "delete_state"})
+"""Runtime 4 node types that read or write the job's stored state under ``config.key``."""
+
+RISKY_FIELDS: Mapping[str, Mapping[str, str]] = {
+    "sync_job": {
+        "state_key": (
+            "state_key changes: every account's incremental cursor is orphaned (full re-sync)"
+        ),
+        "mutex_key": (
+            "mutex_key changes: a run under the new key does not wait for one still running "
+            "under the old key, and every account's runs re-key at once"
+        ),
+        "default_runtime_version": (
+            "default_runtime_version changes: the job runs on another runtime and its stored "
+            "state does not carry over (full re-sync for every account)"
+        ),
+    },
+    "workflow": {
+        "trigger_name": (
+            "trigger_name changes: the workflow stops running on its old event and starts on "
+            "another, for every account"
+        ),
+    },
+}
+"""By kind name: the top-level fields whose change is expensive, and why (the risky guard)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    """Why one change is expensive: ``field`` is what changes (a top-level field, or
+    ``resources[<node>].config.key`` for a state node), ``reason`` a sentence a reviewer reads."""
+
+    field: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "reason": self.reason}
+
+
+def risks(
+    changes: Sequence[FieldChange],
+    desired: Mapping[str, Any],
+    live: Mapping[str, Any],
+    kind: Kind = SYNC_JOB,
+) -> tuple[Risk, ...]:
+    """The risks of turning ``live`` into ``desired``, given their ``diff``: a risky top-level
+    field that changes (``RISKY_FIELDS``), and for jobs a state node's ``config.key`` that is
+    renamed or removed (``state_key_risks``): stored state under the old key is orphaned."""
+    table = RISKY_FIELDS.get(kind.name, {})
+    found = [
+        Risk(name, table[name]) for name in dict.fromkeys(c.field for c in changes) if name in table
+    ]
+    if kind is SYNC_JOB and any(c.field == ELEMENT_DIFFED for c in changes):
+        found.extend(state_key_risks(live.get(ELEMENT_DIFFED), desired.get(ELEMENT_DIFFED)))
+    return tuple(found)
+
+
+def _state_keys(resources: Any) -> dict[str, Any]:
+    """Node name -> ``config.key`` of every state node in a runtime 4 ``resources`` list."""
+    found: dict[str, Any] = {}
+    for node in resources if isinstance(resources, list) else ():
+        if not isinstance(node, dict) or node.get("type") not in STATE_NODE_TYPES:
+            continue
+        name, config = node.get("name"), node.get("config")
+        if isinstance(name, str):
+            found[name] = config.get("key") if isinstance(config, dict) else None
+    return found
+
+
+def state_key_risks(before: Any, after: Any) -> Iterator[Risk]:
+    """State nodes (compared by node name) whose ``config.key`` is renamed, or removed with
+    no other state node keeping it: the state stored under the old key is no longer read."""
+    old, new = _state_keys(before), _state_keys(after)
+    kept = [key for key in new.values() if key is not None]
+    for name, key in old.items():
+        if key is None or new.get(name) == key:
+            continue
+        field = f"{ELEMENT_DIFFED}[{name}].config.key"
+        if new.get(name) is not None:
+            yield Risk(
+                field,
+                f"state node {name}: config.key {canonical_json(key)} renamed to "
+                f"{canonical_json(new[name])}: every account's state under the old key is "
+                "orphaned (full re-sync)",
+            )
+        elif key not in kept:
+            yield Risk(
+                field,
+                f"state node {name}: config.key {canonical_json(key)} removed: every "
+                "account's state under it is orphaned (full re-sync)",
+            )

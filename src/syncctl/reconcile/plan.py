@@ -29,6 +29,7 @@ from syncctl.reconcile.normalise import (
     ELEMENT_DIFFED,
     FieldChange,
     Payload,
+    Risk,
     canonical_json,
     changed_fields,
     content_hash,
@@ -36,6 +37,7 @@ from syncctl.reconcile.normalise import (
     fingerprint,
     identity,
     normalise,
+    risks,
 )
 from syncctl.reconcile.state import Entry, State
 
@@ -95,6 +97,9 @@ class BaseChange:
     ``protected_from`` is the state's ``protected`` flag when the file turns it on or off
     (``None``: unchanged); it changes only the state entry, never the live object.
 
+    ``risks`` say why a change is expensive (a ``state_key`` that changes orphans every
+    account's cursor; ``normalise.risks``): the risky guard refuses to apply them unless allowed.
+
     A subclass declares a required field as ``name: T = field()``: a bare annotation would take
     this class's property of the same name as its default."""
 
@@ -106,6 +111,7 @@ class BaseChange:
     protected: bool = False
     protected_from: bool | None = None
     note: str | None = None
+    risks: tuple[Risk, ...] = ()
 
     @property
     def id(self) -> str | None:
@@ -156,6 +162,7 @@ class BaseChange:
             "fingerprint": self.fingerprint,
             "note": self.note,
             "graph": self.graph.to_dict() if self.graph is not None else None,
+            "risks": [r.to_dict() for r in self.risks],
         }
 
 
@@ -286,10 +293,31 @@ class Verdict:
 
 
 @dataclass(frozen=True, slots=True)
+class Targets:
+    """What a partial plan (``--target``/``--exclude``) covers: the patterns as given, and the
+    ``keys`` they selected (jobs that selected workflows name included), of ``total`` keys the
+    environment has (files desired there and state entries)."""
+
+    target: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+    total: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": list(self.target),
+            "exclude": list(self.exclude),
+            "keys": list(self.keys),
+            "total": self.total,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """Every change of one environment, with what a reviewer must see beside them: the
     validation ``warnings`` of the files it was made from, and the ``guards``' verdicts (given
-    by the command that shows or applies it: they depend on its flags)."""
+    by the command that shows or applies it: they depend on its flags). ``targets``: set when
+    the plan is partial (only the keys it names are planned)."""
 
     environment: str
     changes: tuple[Change, ...]
@@ -300,6 +328,7 @@ class Plan:
     managed: int = 0
     warnings: tuple[Finding, ...] = ()
     guards: tuple[Verdict, ...] = ()
+    targets: Targets | None = None
 
     @property
     def refused(self) -> tuple[Verdict, ...]:
@@ -314,6 +343,11 @@ class Plan:
     def has_changes(self) -> bool:
         return bool(self.actionable)
 
+    @property
+    def risky(self) -> tuple[Change, ...]:
+        """The changes with a risk (the risky guard's business)."""
+        return tuple(c for c in self.changes if c.risks)
+
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action is action)
 
@@ -325,12 +359,17 @@ class Plan:
             "state_serial": self.state_serial,
             "managed": self.managed,
             "summary": {str(a): self.count(a) for a in Action}
-            | {"orphaned": len(self.orphaned), "unmanaged": len(self.unmanaged)},
+            | {
+                "orphaned": len(self.orphaned),
+                "unmanaged": len(self.unmanaged),
+                "risky": len(self.risky),
+            },
             "changes": [c.to_dict() for c in self.changes],
             "orphaned": [o.to_dict() for o in self.orphaned],
             "unmanaged": [u.to_dict() for u in self.unmanaged],
             "warnings": [w.to_dict() for w in self.warnings],
             "guards": [g.to_dict() for g in self.guards],
+            "targets": self.targets.to_dict() if self.targets is not None else None,
         }
 
 
@@ -584,6 +623,7 @@ def _against(
         else None
     )
     seen = fingerprint(current.body)
+    risky = risks(changes, job.payload, body, job.kind)
     if adopt:
         return Adopt(
             key=job.key,
@@ -598,6 +638,7 @@ def _against(
             fingerprint=seen,
             note=note,
             graph=graph,
+            risks=risky,
         )
     if changes or toggled is not None:
         return Update(
@@ -614,6 +655,7 @@ def _against(
             fingerprint=seen,
             note=note,
             graph=graph,
+            risks=risky,
         )
     return Noop(
         key=job.key,

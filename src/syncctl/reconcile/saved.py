@@ -1,8 +1,9 @@
 """Saved plans: ``plan --out plan.json`` and ``apply plan.json``.
 
 A saved plan carries everything apply needs (the bodies to send, so it does not depend on the
-commit it is applied from), the state serial it was made against, and a fingerprint of every
-live job it will touch. Before applying, those jobs are read again: if any changed, vanished,
+commit it is applied from), the state serial it was made against, a fingerprint of every
+live job it will touch, each change's risks (judged again by apply's guards) and, for a
+partial plan, its targets. Before applying, those jobs are read again: if any changed, vanished,
 or the state moved on, the plan is stale and refused.
 """
 
@@ -20,7 +21,7 @@ from pydantic_core import ErrorDetails
 from syncctl.errors import NotFoundError, PlanError
 from syncctl.kinds import KINDS, SYNC_JOB, WORKFLOW
 from syncctl.reconcile.apply import JobApi, ObjectApi
-from syncctl.reconcile.normalise import FieldChange, Payload, fingerprint
+from syncctl.reconcile.normalise import FieldChange, Payload, Risk, fingerprint
 from syncctl.reconcile.plan import (
     PLAN_FORMAT,
     Adopt,
@@ -30,6 +31,7 @@ from syncctl.reconcile.plan import (
     Move,
     Noop,
     Plan,
+    Targets,
     Update,
 )
 from syncctl.reconcile.state import State
@@ -98,6 +100,7 @@ class _Saved(BaseModel):
     label: str = ""
     protected: bool = False
     note: str | None = None
+    risks: tuple[Risk, ...] = ()  # a plan saved before the risky guard has none
 
     def common(self) -> dict[str, Any]:
         return {
@@ -107,6 +110,7 @@ class _Saved(BaseModel):
             "label": self.label,
             "protected": self.protected,
             "note": self.note,
+            "risks": self.risks,
         }
 
 
@@ -225,6 +229,7 @@ class _SavedPlan(BaseModel):
     prune: bool = False
     state_serial: int
     managed: int = 0
+    targets: Targets | None = None
 
     def to_plan(self) -> Plan:
         return Plan(
@@ -235,6 +240,7 @@ class _SavedPlan(BaseModel):
             prune=self.prune,
             state_serial=self.state_serial,
             managed=self.managed,
+            targets=self.targets,
         )
 
 

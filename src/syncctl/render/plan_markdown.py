@@ -4,14 +4,15 @@ The diff block marks each line for GitHub's ``diff`` highlighting (``+`` added, 
 ``!`` changed) in its first column, from the mark the text plan gives the line (every line of
 a long value too). Validation warnings and the guards' reasons come right after the summary.
 Each created job, and each job whose node/edge set changes, gets its dependency graph as a
-folded mermaid chart.
+folded mermaid chart. A risky change gets a warning row under its own in the table; a partial
+plan says so under the summary.
 """
 
 from __future__ import annotations
 
 from syncctl.graph import render_mermaid
 from syncctl.reconcile.plan import Change, Create, Plan
-from syncctl.render.plan_text import Line, marked_lines, summary, unmanaged_nouns
+from syncctl.render.plan_text import Line, marked_lines, partial_line, summary, unmanaged_nouns
 
 MARKER = "<!-- syncctl-plan -->"
 _MARKS = {"~": "!", "+": "+", "-": "-"}
@@ -64,6 +65,9 @@ def _graph(change: Change) -> list[str]:
 
 def render(plan: Plan, *, color: bool = False) -> str:
     out = [MARKER, f"### syncctl plan — `{plan.environment}`", "", f"**{summary(plan)}**", ""]
+    partial = partial_line(plan)
+    if partial is not None:
+        out.extend([f"**{partial}**", ""])
     out.extend(_guards(plan))
     out.extend(_warnings(plan))
     if plan.has_changes:
@@ -71,6 +75,7 @@ def render(plan: Plan, *, color: bool = False) -> str:
         out.append("|---|---|---|")
         for change in plan.actionable:
             out.append(f"| {change.action} | `{change.key}` | {change.id or '—'} |")
+            out.extend(f"| ⚠️ **risky** | `{r.field}` | {r.reason} |" for r in change.risks)
         out.extend(["", "<details><summary>Details</summary>", "", "```diff"])
         for change in plan.actionable:
             out.extend(_diff_line(line) for line in marked_lines(change))

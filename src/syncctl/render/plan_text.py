@@ -9,8 +9,9 @@ YAML, on one line when short (flow style), else as a block under the key.
 Changes inside ``resources`` are grouped under the entry they belong to
 (``~ resources[2] list-comments``); a whole entry added or removed is one ``+``/``-`` line.
 A workflow that is created or changed is followed by what its steps will do, each cron
-schedule in words (``syncctl.schedule.describe``; no clock is read). Validation warnings come
-first, the guards' reasons last, just above the summary.
+schedule in words (``syncctl.schedule.describe``; no clock is read). A risky change carries
+``!! risky: why`` under its head. Validation warnings come first, then the line that says a
+plan is partial (``--target``/``--exclude``), the guards' reasons last, just above the summary.
 """
 
 from __future__ import annotations
@@ -154,9 +155,14 @@ def _yaml_word(flag: bool) -> str:
     return "true" if flag else "false"
 
 
+def risk_lines(change: Change) -> list[Line]:
+    """``!! risky: why``, one line per risk of the change (the risky guard refuses them)."""
+    return [("!", f"      !! risky: {risk.reason}") for risk in change.risks]
+
+
 def marked_lines(change: Change) -> list[Line]:
     """Every line of one change, with its mark."""
-    lines = [_head(change)]
+    lines = [_head(change), *risk_lines(change)]
     if isinstance(change, Create):
         for name, data in change.send.items():
             if data is not None:
@@ -275,6 +281,22 @@ def guard_lines(plan: Plan, *, color: bool = False) -> list[str]:
     return [*lines, ""]
 
 
+SHOWN_KEYS = 20
+
+
+def partial_line(plan: Plan) -> str | None:
+    """``Partial plan: 2 of 17 objects targeted: a, b`` (the first ``SHOWN_KEYS`` names; the
+    JSON plan has them all), or ``None`` for a whole plan."""
+    targets = plan.targets
+    if targets is None:
+        return None
+    keys = targets.keys
+    names = ", ".join(keys[:SHOWN_KEYS]) or "none"
+    if len(keys) > SHOWN_KEYS:
+        names += f" … and {len(keys) - SHOWN_KEYS} more (see --format json)"
+    return f"Partial plan: {len(keys)} of {targets.total} objects targeted: {names}"
+
+
 def _counted(plan: Plan) -> str:
     """``15 job(s)``, or ``15 job(s) and 2 workflow(s)`` when the plan has workflows."""
     noops = [c for c in plan.changes if c.action is Action.NOOP]
@@ -312,6 +334,9 @@ def unmanaged_line(ref: LiveRef) -> str:
 
 def render(plan: Plan, *, color: bool = False) -> str:
     out: list[str] = warning_lines(plan, color=color)
+    partial = partial_line(plan)
+    if partial is not None:
+        out.extend([partial, ""])
     if plan.has_changes:
         out.append(f'syncctl will perform these actions in environment "{plan.environment}":')
         out.append("")
