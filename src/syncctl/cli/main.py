@@ -8,6 +8,7 @@ lazily so ``syncctl validate`` never pays for the HTTP client or the reconciler.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -19,6 +20,7 @@ import click
 
 from syncctl import __version__
 from syncctl.errors import EXIT_USAGE, SyncctlError
+from syncctl.progress import echo_above, finish_active
 
 if TYPE_CHECKING:
     from syncctl.render.registry import Registry
@@ -68,6 +70,45 @@ def _use_color(choice: str) -> bool:
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()
+
+
+LOG_LEVELS = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO, 2: logging.DEBUG}
+"""Verbosity (``-v`` minus ``-q``) to the level of the ``syncctl`` logger's handler: ``-v`` shows
+retries, waits, pages and state writes (INFO), ``-vv`` every request line (DEBUG)."""
+
+
+class StderrHandler(logging.Handler):
+    """Writes ``syncctl: <message>`` lines to the stderr of the moment (click's, so a test
+    runner's capture sees them) above any progress bar there. The CLI installs it; the library
+    only emits records (its loggers are ``syncctl.*`` and never get a handler of their own)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            echo_above(f"syncctl: {self.format(record)}")
+        except Exception:  # a log line must never break a command
+            self.handleError(record)
+
+
+def setup_logging(verbosity: int) -> Callable[[], None]:
+    """Install the one handler on the ``syncctl`` logger at ``verbosity``'s level; return what
+    undoes it (the group calls that when the command ends, so a second run in the same process,
+    as in tests, starts clean). Below the default, records stop at the handler; above it, the
+    logger's own level is lowered so INFO and DEBUG records are made at all."""
+    level = LOG_LEVELS[max(-1, min(2, verbosity))]
+    logger = logging.getLogger("syncctl")
+    handler = StderrHandler(level)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    old_level = logger.level
+    logger.addHandler(handler)
+    if level < logging.WARNING and (old_level == logging.NOTSET or old_level > level):
+        logger.setLevel(level)
+
+    def undo() -> None:
+        finish_active()
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+    return undo
 
 
 def _late_env(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -139,9 +180,11 @@ class SyncctlGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SyncctlError as exc:
+            finish_active()  # the error line goes below a progress bar, not onto it
             click.echo(f"syncctl: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
+            finish_active()
             click.echo("syncctl: interrupted", err=True)
             ctx.exit(130)
 
@@ -173,6 +216,7 @@ def cli(
     # so --color always survives a pipe and --color never is plain even on a terminal.
     ctx.color = use_color
     ctx.obj = Globals(env=env, config=config, color=use_color, verbosity=verbose - quiet)
+    ctx.call_on_close(setup_logging(verbose - quiet))
 
 
 def main(argv: list[str] | None = None) -> None:

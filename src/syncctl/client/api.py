@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 
@@ -59,6 +60,8 @@ JobDict = dict[str, Any]
 """A request body (a payload or the fields of a PATCH); answers are models (``LiveJob``…)."""
 
 logger = logging.getLogger("syncctl.client")
+"""Retries (INFO) and every request line with its status and milliseconds (DEBUG). The library
+only emits records: the CLI installs the one handler (``-v`` INFO, ``-vv`` DEBUG)."""
 
 COLLECTION = JOB_ENDPOINT.path
 DEFAULT_PAGE_SIZE = 100
@@ -216,6 +219,7 @@ class SyncJobClient:
         ``OutcomeUnknownError`` (how to find what a lost write may have created)."""
         policy = self.retry
         shown = self._redact(path)  # for log lines: an id may be anything, even the token
+        where = self._where(path, params)  # the full URL, for the log records only
         attempt = 0
         maybe_processed = False  # an earlier attempt may have reached the server and acted
         content = None if body is None else json.dumps(dict(body)).encode()
@@ -224,6 +228,7 @@ class SyncJobClient:
             attempt += 1
             self.rate_limiter.acquire()
             self._count()
+            started = time.perf_counter()
             try:
                 response = self._http.request(
                     method, path, params=params, content=content, headers=headers
@@ -231,6 +236,9 @@ class SyncJobClient:
             except httpx.HTTPError as exc:
                 verdict = classify_exception(method, exc)
                 reason = f"{type(exc).__name__}: {one_line(str(exc))}"
+                logger.debug(
+                    "%s %s -> %s (%d ms)", method, where, self._redact(reason), _ms(started)
+                )
                 if verdict is Verdict.UNKNOWN:
                     logger.warning(
                         "%s %s: %s; outcome unknown", method, shown, self._redact(reason)
@@ -241,18 +249,17 @@ class SyncJobClient:
                         method, shown, exc, redact=self._redact, attempts=attempt
                     ) from None
                 maybe_processed = maybe_processed or was_sent(exc)
-                self._wait(method, shown, attempt, reason, policy.delay(attempt, self._rng, None))
+                self._wait(method, where, attempt, reason, policy.delay(attempt, self._rng, None))
                 continue
             status = response.status_code
-            logger.debug("%s %s -> %d (attempt %d)", method, shown, status, attempt)
+            logger.debug("%s %s -> %d (%d ms)", method, where, status, _ms(started))
             if 200 <= status < 300:
                 return response
             if status == 404 and method == "DELETE" and maybe_processed:
                 logger.info("%s %s -> 404 after a lost response: already deleted", method, shown)
                 return response
-            retry_after = parse_retry_after(
-                response.headers.get("Retry-After"), now=self._wall_clock()
-            )
+            retry_after_header = response.headers.get("Retry-After")
+            retry_after = parse_retry_after(retry_after_header, now=self._wall_clock())
             delay = policy.delay(attempt, self._rng, retry_after)
             if status == 429:
                 # Over the server's limit: every thread sharing the limiter backs off together
@@ -272,26 +279,64 @@ class SyncJobClient:
                     token_source=self._token_source,
                 )
             maybe_processed = maybe_processed or status in MAYBE_PROCESSED_STATUSES
+            reason = f"{status} {response.reason_phrase}"
+            if status == 429:  # the phrase as the RFC has it, whatever the server sent
+                reason = "429 Too Many Requests"
+            why = _retry_after_text(retry_after_header, retry_after, policy.max_retry_after)
             if status == 429:
-                self._log_retry(method, shown, attempt, "429 Too Many Requests", delay)
+                self._log_retry(method, where, attempt, reason, delay, why)
             else:
-                self._wait(method, shown, attempt, f"{status} {response.reason_phrase}", delay)
+                self._wait(method, where, attempt, reason, delay, why)
 
-    def _wait(self, method: str, path: str, attempt: int, reason: str, delay: float) -> None:
-        self._log_retry(method, path, attempt, reason, delay)
+    def _wait(
+        self,
+        method: str,
+        where: str,
+        attempt: int,
+        reason: str,
+        delay: float,
+        why: str = "",
+    ) -> None:
+        self._log_retry(method, where, attempt, reason, delay, why)
         if delay > 0:
             self._sleep(delay)
 
-    def _log_retry(self, method: str, path: str, attempt: int, reason: str, delay: float) -> None:
+    def _log_retry(
+        self,
+        method: str,
+        where: str,
+        attempt: int,
+        reason: str,
+        delay: float,
+        why: str = "",
+    ) -> None:
+        """``retrying GET https://…/sync-job: 429 Too Many Requests; retry 1 of 4 in 2.000s
+        (Retry-After 2)``: which request waits, why, how long and on whose word — the line
+        ``-v`` shows while apply waits out a refusal. (A 429's wait happens in the shared rate
+        limiter, so every thread backs off; the others log their wait there.)"""
+        after = f" ({self._redact(why)})" if why else ""
         logger.info(
-            "%s %s: %s; retry %d of %d in %.3fs",
+            "retrying %s %s: %s; retry %d of %d in %.3fs%s",
             method,
-            path,
+            where,
             self._redact(reason),
             attempt,
             self.retry.max_attempts - 1,
             delay,
+            after,
         )
+
+    def _where(self, path: str, params: Mapping[str, str] | None) -> str:
+        """The request's URL as log records show it: query included, percent-escapes decoded
+        and the token removed (an id or a filter may be anything, even the token). An embedded
+        client's base (a ``.invalid`` host, never resolved) is left out: only the path shows."""
+        url = self._http.base_url.join(path)
+        if params:
+            url = url.copy_merge_params(dict(params))
+        text = str(url)
+        if url.host.endswith(".invalid"):
+            text = url.raw_path.decode("ascii", "replace")
+        return self._redact(unquote(self._redact(text)))
 
     # -- bodies --------------------------------------------------------------------------------
 
@@ -318,3 +363,23 @@ class SyncJobClient:
     def _invalid(self, method: str, path: str, why: str, status: int) -> ApiError:
         """A 2xx answer whose body is not what the API promises."""
         return invalid_body(method, self._redact(path), why, redact=self._redact, status=status)
+
+    def redact(self, text: str) -> str:
+        """``text`` without the token: for log records of the collections built on this client."""
+        return self._redact(text)
+
+
+def _ms(started: float) -> int:
+    """Milliseconds since ``started`` (``time.perf_counter``): the request line's duration."""
+    return round((time.perf_counter() - started) * 1000)
+
+
+def _retry_after_text(header: str | None, seconds: float | None, cap: float) -> str:
+    """``Retry-After 2`` as the server sent it (an HTTP date stays a date), marked when it was
+    unreadable (the backoff was used) or capped; empty without the header."""
+    if header is None:
+        return ""
+    text = f"Retry-After {one_line(header, 40)}"
+    if seconds is None:
+        return f"{text}: unreadable, backoff used"
+    return f"{text}, capped at {cap:g}s" if seconds > cap else text

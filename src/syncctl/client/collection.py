@@ -7,6 +7,7 @@ and the validation of answers by the kind's ``Endpoint`` (``syncctl.client.endpo
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from syncctl.client.api import SyncJobClient
 
 FilterValue = str | int | bool
+
+logger = logging.getLogger(__name__)
+"""One INFO record per page of a listing (``-v``): a long listing shows it is moving."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,7 @@ class Collection(Generic[T]):
                     response.status_code,
                 ) from None
             page = Page(tuple(listed.result), listed.next_cursor or None, number)
+            _log_page(client, path, filters, page)
             yield page
             if not page.next_cursor:
                 return
@@ -151,6 +156,25 @@ class Collection(Generic[T]):
             cause = f"{status} without a {noun} object ({why})"
             raise client._unknown(method, path, cause, lookup, status)
         raise client._invalid(method, path, why, status)
+
+
+def _log_page(
+    client: SyncJobClient, path: str, filters: Mapping[str, FilterValue], page: Page[T]
+) -> None:
+    """``fetched /sync-job page 2: 100 objects, more to come``; filters are named (a filter
+    value may be anything, so it is redacted like a path)."""
+    where = path
+    if filters:
+        where += " (" + ", ".join(f"{key}={value}" for key, value in filters.items()) + ")"
+    count = len(page.items)
+    logger.info(
+        "fetched %s page %d: %d object%s%s",
+        client.redact(where),
+        page.number,
+        count,
+        "" if count == 1 else "s",
+        ", more to come" if page.next_cursor else "",
+    )
 
 
 def _query_value(value: FilterValue) -> str:

@@ -14,9 +14,14 @@ requests after a pause flow at the steady rate rather than as one burst.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
+
+logger = logging.getLogger(__name__)
+"""Waits: a thread held by another's 429 pause at INFO (``-v``: why nothing moves), the steady
+rate's short waits at DEBUG. The thread whose 429 began the pause logged its retry already."""
 
 
 class RateLimiter:
@@ -41,6 +46,7 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._tat = clock()  # theoretical arrival time of the next request
         self._paused_until = float("-inf")
+        self._paused_by: int | None = None  # the thread whose 429 began the latest pause
 
     def __repr__(self) -> str:
         return f"RateLimiter(rate_per_s={self.rate_per_s!r}, burst={self.burst!r})"
@@ -49,18 +55,20 @@ class RateLimiter:
         """Take the next slot; return how many seconds the caller must wait before using it."""
         return self._reserve()[0]
 
-    def _reserve(self) -> tuple[float, float]:
+    def _reserve(self) -> tuple[float, float, bool]:
+        """The wait, the pause known now, and whether the wait is that pause's (not the rate's)."""
         with self._lock:
             now = self._clock()
             start = max(now, self._tat - self._tolerance, self._paused_until)
             self._tat = max(self._tat, start) + self._interval
-            return start - now, self._paused_until
+            return start - now, self._paused_until, start == self._paused_until
 
     def acquire(self) -> float:
         """Wait for the next slot and for any pause begun meanwhile; return the time waited."""
-        wait, known_pause = self._reserve()
+        wait, known_pause, paused = self._reserve()
         waited = 0.0
         while wait > 0:
+            self._log_wait(wait, paused=paused)
             self._sleep(wait)
             waited += wait
             with self._lock:
@@ -68,7 +76,18 @@ class RateLimiter:
                     break  # no new pause began while this caller slept
                 known_pause = self._paused_until
                 wait = known_pause - self._clock()
+                paused = True
         return waited
+
+    def _log_wait(self, seconds: float, *, paused: bool) -> None:
+        if not paused:
+            logger.debug("waiting %.3fs for the client rate limit", seconds)
+        elif self._paused_by == threading.get_ident():
+            logger.debug("waiting %.3fs: the 429 this request got paused every request", seconds)
+        else:
+            logger.info(
+                "waiting %.1fs: another request got a 429, every request is paused", seconds
+            )
 
     def pause(self, seconds: float) -> None:
         """Hold every caller for ``seconds`` from now (never shortens a longer pause)."""
@@ -76,6 +95,7 @@ class RateLimiter:
             until = self._clock() + max(seconds, 0.0)
             if until > self._paused_until:
                 self._paused_until = until
+                self._paused_by = threading.get_ident()
                 # Restart with an empty bucket: after the pause, requests flow at the steady rate.
                 self._tat = max(self._tat, until + self._tolerance)
 

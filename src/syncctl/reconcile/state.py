@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import threading
@@ -61,6 +62,9 @@ from syncctl.config import work_dir
 from syncctl.errors import StateError
 from syncctl.kinds import KINDS, SYNC_JOB, WORKFLOW, Kind
 from syncctl.typed_errors import first_error
+
+logger = logging.getLogger(__name__)
+"""One INFO record per state file written (``-v``): its path and serial."""
 
 STATE_FORMAT = 2
 FIRST_FORMAT = 1
@@ -529,6 +533,7 @@ class StateStore:
             self._keep_old(*self._old)
             self._old = None
         _atomic_write(self.path, render(state, self._lines).encode())
+        logger.info("wrote state file %s (serial %d)", self.path, state.serial)
 
     def _keep_old(self, version: int, serial: int, data: bytes) -> None:
         target = self.backups / backup_name(self.path, version, serial)
