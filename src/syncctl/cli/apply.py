@@ -243,7 +243,10 @@ def verify_one(
         data = dict(client.jobs.get(job_id).body)
         request = request_for(key, data, job_id, account, _args_for(key, data, texts))
     except MissingArgsError as exc:
-        return Verified(key, job_id, "skipped", detail=f"{exc.message}; {exc.hint}")
+        flags = " ".join(f"--verify-arg {name}=..." for name in exc.missing)
+        return Verified(
+            key, job_id, "skipped", detail=f"needs {', '.join(exc.missing)}: add {flags}"
+        )
     except SyncctlError as exc:  # a mistyped value, a job the API no longer has
         return Verified(key, job_id, "error", detail=exc.message)
 
