@@ -11,8 +11,10 @@ import json
 import logging
 import os
 import re
+import selectors
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,10 +22,9 @@ from typing import Any
 import pytest
 from cli_helpers import run
 
-from served import serve
-
 CANARY = "canary-0f3e9c2b7d4a4e1f8a6b5c3d2e1f0a9b"
 GOOD = "good-token-of-env-a"
+URL = re.compile(r"serving (http://127\.0\.0\.1:\d+)")
 
 THREE = (
     '[environments.staging]\nurl = "https://staging.example.com"\n'
@@ -199,11 +200,45 @@ def test_the_command_is_listed_in_help(tmp_path: Path, monkeypatch: pytest.Monke
 # -- --remote against `syncctl emulator serve` ----------------------------------------------------
 
 
+def _read_line(process: subprocess.Popen[bytes], deadline: float) -> str:
+    """One line of stdout, byte by byte, so a silent emulator fails the test instead of hanging."""
+    assert process.stdout is not None
+    fd = process.stdout.fileno()
+    line = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while not line.endswith(b"\n"):
+            if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
+                raise AssertionError("the emulator printed nothing in time")
+            byte = os.read(fd, 1)
+            if not byte:
+                break
+            line += byte
+    return line.decode()
+
+
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     """The URL of ``syncctl emulator serve`` accepting only ``GOOD`` (environment env-a)."""
-    with serve(tmp_path, "--token", f"{GOOD}=env-a") as emulator:
-        yield emulator.url
+    env = {k: v for k, v in os.environ.items() if k != "SYNCCTL_LOCAL_TOKEN"}
+    env["PYTHONUNBUFFERED"] = "1"
+    command = [sys.executable, "-m", "syncctl", "emulator", "serve", "--port", "0"]
+    command += ["--db", str(tmp_path / "emulator.sqlite3"), "--token", f"{GOOD}=env-a"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, env=env, cwd=tmp_path
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            line = _read_line(process, deadline)
+            assert line, "the emulator exited early"
+            match = URL.search(line)
+            if match:
+                break
+        yield match.group(1)
+    finally:
+        process.kill()
+        process.communicate(timeout=30)  # reaps it and closes both pipes
 
 
 def remote_project(root: Path, url: str) -> Path:

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from user_repo import GOOD_JOB, REPO, git, with_syncctl
 
 

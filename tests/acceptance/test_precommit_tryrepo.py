@@ -24,7 +24,6 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-
 from user_repo import GIT_IDENTITY, GOOD_JOB, git, snapshot
 
 MESSY = (

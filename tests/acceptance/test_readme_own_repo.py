@@ -25,12 +25,12 @@ import pytest
 from click.testing import CliRunner
 from test_init import WRITTEN
 from test_workflows import actionlint
+from user_repo import BIN, GIT_IDENTITY, REPO, snapshot, with_syncctl
 
 from syncctl import __version__
 from syncctl.cli.init import DEFAULT_SOURCE
 from syncctl.cli.main import cli
 from syncctl.config import load_config
-from user_repo import BIN, GIT_IDENTITY, REPO, snapshot, with_syncctl
 
 README = REPO / "README.md"
 HEADING = "## Use syncctl in your own repository"

@@ -10,7 +10,6 @@ from textwrap import dedent
 
 import pytest
 from cli_helpers import project, run
-
 from user_repo import GOOD_JOB
 
 DUPLICATE = GOOD_JOB + "label: again\n"  # SJ002 at line 6

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import yaml
 from cli_helpers import project, run
-
 from user_repo import GOOD_JOB, REPO, git, with_syncctl
 
 SEARCH = GOOD_JOB.replace("method: list", "method: search")

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from served import Served, child_env, serve
 
 CANARY = "canary-5d41402abc4b2a76b9719d911017c592"

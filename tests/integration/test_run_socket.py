@@ -17,7 +17,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from served import child_env, read_line, serve
 
 TOKEN = "run-socket-token"

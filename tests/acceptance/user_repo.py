@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from textwrap import dedent
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent  # where `pip install` put the syncctl console script
 GOOD_JOB = dedent(
     """\

@@ -1,5 +1,5 @@
 """``syncctl emulator serve`` as a real subprocess on a free loopback port, for the tests that
-talk to it over a socket as a user's tools would (acceptance and integration alike)."""
+talk to it over a socket as a user's tools would."""
 
 from __future__ import annotations
 
