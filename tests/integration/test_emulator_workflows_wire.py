@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import OTHER_TOKEN, TOKENS, ServerInfo
+from test_import_workflows import run_step
 
 from syncctl.emulator.faults import DROP, FailRule, FaultSettings
 from syncctl.emulator.handler import EmulatorSettings
@@ -21,14 +22,6 @@ def client(base_url: str, token: str) -> httpx.Client:
     return httpx.Client(
         base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=10.0
     )
-
-
-def run_step(job_id: str, cron: str | None = None) -> dict[str, Any]:
-    step: dict[str, Any] = {"type": "run", "action": "run_sync_job"}
-    if cron is not None:
-        step["cron_expression"] = cron
-    step["config"] = {"sync_job_id": job_id}
-    return step
 
 
 def every_page(http: httpx.Client, **params: Any) -> tuple[list[dict[str, Any]], int]:

@@ -31,6 +31,8 @@ def create_workflow(live: Observer, body: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def run_step(job_id: str, cron: str | None = None) -> dict[str, Any]:
+    """A workflow step that runs sync job ``job_id`` (on ``cron`` when given), as the API
+    takes it; the wire tests build their steps with it too."""
     step: dict[str, Any] = {"type": "run", "action": "run_sync_job"}
     if cron is not None:
         step["cron_expression"] = cron
