@@ -73,7 +73,13 @@ def _is_loopback(host: str) -> bool:
 
 @click.group()
 def emulator() -> None:
-    """The bundled sync-job and workflow API emulator (for local runs, tests and benchmarks)."""
+    """The bundled sync-job and workflow API emulator (for local runs, tests and benchmarks).
+
+    \b
+    Examples:
+      syncctl emulator serve --port 8787 --token dev-token
+      syncctl emulator serve --port 0 --burst-429 next:2 --retry-after 1
+    """
 
 
 @emulator.command("serve")
@@ -268,7 +274,16 @@ def serve_command(
     seed: int | None,
     log_requests: bool,
 ) -> None:
-    """Serve the sync-job and workflow API on http://HOST:PORT until Ctrl-C or SIGTERM."""
+    """Serve the sync-job and workflow API on http://HOST:PORT until Ctrl-C or SIGTERM.
+
+    Exit 0 when stopped by Ctrl-C or SIGTERM, 2 usage (e.g. a non-loopback host without
+    --allow-remote).
+
+    \b
+    Examples:
+      syncctl emulator serve --port 8787 --token dev-token
+      syncctl emulator serve --port 0 --latency-ms 50 --error-rate 0.1 --seed 7
+    """
     if not _is_loopback(host) and not allow_remote:
         raise UsageError(
             f"refusing to listen on non-loopback host {host!r}",
@@ -313,6 +328,7 @@ def serve_command(
         logger = logging.getLogger("syncctl.emulator")
         logger.addHandler(handler)
         logger.setLevel(logging.DEBUG)
+        logger.propagate = False  # its own handler: not also the CLI's -v handler (twice)
     store = Store(db)
     try:
 

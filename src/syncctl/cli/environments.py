@@ -165,6 +165,13 @@ def environments(ctx: click.Context, remote: bool, fmt: str) -> None:
 
     Shows each one's URL, token variable (whether it is set; never the token), state file and
     whether it is embedded (the bundled emulator). No API call is made without --remote.
+    Exit 0 listed (and, with --remote, every environment answered), 1 one did not, 2 usage.
+
+    \b
+    Examples:
+      syncctl environments
+      syncctl environments --remote
+      syncctl environments --format json | jq -r '.environments[].name'
     """
     globals_ = ctx.find_object(Globals)
     config = load_config(globals_.config if globals_ is not None else None)

@@ -33,6 +33,13 @@ def graph(globals_: Globals, job_key: str, fmt: str) -> None:
     Runtime 4 nodes are labelled with name and type, runtime 1-3 entries with method and
     resource; edges come from depends_on, and a destination gets one from each node it
     persists. The file is validated first: an invalid one prints its findings and exits 1.
+    Exit 0 drawn, 1 an invalid file, 2 usage (no such job).
+
+    \b
+    Examples:
+      syncctl graph hubspot/companies-incremental
+      syncctl graph notion/page-tree --format mermaid >> pr-description.md
+      syncctl graph zendesk/tickets --format dot | dot -Tsvg > tickets.svg
     """
     options = GraphOptions(job_key, fmt)
     config = load_config(globals_.config)

@@ -31,17 +31,19 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 COMMANDS: dict[str, str] = {
     "init": "syncctl.cli.init:init",
     "validate": "syncctl.cli.validate:validate",
-    "schema": "syncctl.cli.schema:schema",
-    "emulator": "syncctl.cli.emulator:emulator",
+    "fmt": "syncctl.cli.fmt:fmt",
     "plan": "syncctl.cli.plan:plan",
     "apply": "syncctl.cli.apply:apply",
+    "run": "syncctl.cli.run:run",
     "import": "syncctl.cli.import_:import_",
     "state": "syncctl.cli.state:state",
-    "fmt": "syncctl.cli.fmt:fmt",
     "graph": "syncctl.cli.graph:graph",
-    "run": "syncctl.cli.run:run",
     "environments": "syncctl.cli.environments:environments",
+    "schema": "syncctl.cli.schema:schema",
+    "emulator": "syncctl.cli.emulator:emulator",
 }
+"""Every command, in the order a user meets them (``--help`` lists them so): set up, check,
+change, operate, inspect."""
 ENV_COMMANDS = frozenset({"plan", "apply", "import", "state"})
 """Commands that act on one environment: they take ``--env`` after their name too (design §4:
 ``syncctl plan --env staging`` as well as ``syncctl --env staging plan``)."""
@@ -163,7 +165,7 @@ def format_option(
 
 class SyncctlGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
+        return list(COMMANDS)  # workflow order, not alphabetical
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)
@@ -210,7 +212,26 @@ class SyncctlGroup(click.Group):
 def cli(
     ctx: click.Context, env: str | None, config: Path | None, color: str, verbose: int, quiet: int
 ) -> None:
-    """GitOps for Truto sync jobs: validate, plan and apply sync-job YAML files."""
+    """GitOps for Truto sync jobs and workflows: validate, plan and apply YAML files.
+
+    \b
+    A day with syncctl:
+      syncctl init                      # once: scaffold a jobs repository
+      syncctl validate --strict         # every job and workflow file, at the exact line
+      syncctl plan                      # what apply would change (default environment)
+      syncctl --env production apply    # make it so, after a confirmation
+      syncctl run zendesk/tickets --account ID   # and run a job once to see it work
+
+    \b
+    Exit codes: 0 success; 1 failure (findings, a refused or failed apply, API errors);
+    2 usage error. Two commands add their own: plan --detailed-exitcode exits 2 when there
+    are changes (the same number as a usage error: tell them apart by stderr, which is empty
+    unless it failed), and run exits 3 when it stops waiting at --timeout.
+
+    \b
+    Shell completion (bash, zsh, fish), e.g. in ~/.bashrc:
+      eval "$(_SYNCCTL_COMPLETE=bash_source syncctl)"
+    """
     use_color = _use_color(color)
     # click.echo keeps or strips ANSI codes by the context's colour, not by the terminal alone:
     # so --color always survives a pipe and --color never is plain even on a terminal.

@@ -142,6 +142,12 @@ def run(
       1  failed or stopped (or an error)
       2  usage: unknown job, undeclared or mistyped --arg, required argument missing
       3  stopped waiting at --timeout (the run goes on)
+
+    \b
+    Examples:
+      syncctl run zendesk/tickets --account 0f3c-…
+      syncctl --env staging run hubspot/deals-pipeline --account 0f3c-… --arg since=2026-01-01
+      syncctl run zendesk/tickets --account 0f3c-… --no-wait --format json
     """
     config = load_config(globals_.config)
     env = config.environment(globals_.env)

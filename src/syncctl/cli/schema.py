@@ -20,5 +20,13 @@ _BY_NAME = {kind.name: kind for kind in KINDS}
     help="Whose files the schema describes.",
 )
 def schema(kind_name: str) -> None:
-    """Print the JSON Schema (draft 2020-12) of a kind's files, for editors and other tools."""
+    """Print the JSON Schema (draft 2020-12) of a kind's files, for editors and other tools.
+
+    Exit 0.
+
+    \b
+    Examples:
+      syncctl schema > schemas/sync-job.schema.json
+      syncctl schema --kind workflow > schemas/workflow.schema.json
+    """
     click.echo(schema_text(_BY_NAME[kind_name]), nl=False)

@@ -58,14 +58,24 @@ def state() -> None:
     """Inspect or edit the state file (job/workflow key -> remote id); no API call is made.
 
     Workflow keys start with "workflow:" (e.g. workflow:zendesk-onboarding); any other key is a
-    job's.
+    job's. Exit 0 done, 1 an error (an unknown key, a locked state), 2 usage.
+
+    \b
+    Examples:
+      syncctl state list
+      syncctl state show zendesk/tickets
+      syncctl --env production state mv zendesk/old zendesk/new   # after git mv
+      syncctl state rm workflow:zendesk-onboarding                # stop managing it
     """
 
 
 @state.command(name="list")
 @click.pass_obj
 def list_(globals_: Globals) -> None:
-    """List managed jobs, then workflows: key, remote id, protected flag."""
+    """List managed jobs, then workflows: key, remote id, protected flag.
+
+    Exit 0 (an empty state too: its note goes to stderr), 1 on an unreadable state file.
+    """
     env, store = _store(globals_)
     lines = _listing(store.load())
     for line in lines:
@@ -90,7 +100,10 @@ def _shown(key: str, kind: Kind, current: State) -> dict[str, Any] | None:
 @click.argument("key")
 @click.pass_obj
 def show(globals_: Globals, key: str) -> None:
-    """Show one entry (a job, or a workflow:KEY) as JSON, with its kind."""
+    """Show one entry (a job, or a workflow:KEY) as JSON, with its kind.
+
+    Exit 0 shown, 1 no such entry.
+    """
     env, store = _store(globals_)
     kind = kind_of_key(key)
     shown = _shown(key, kind, store.load())
@@ -119,7 +132,8 @@ def _kind_of_move(old: str, new: str) -> Kind:
 def mv(globals_: Globals, old: str, new: str) -> None:
     """Rename an entry (after renaming its job or workflow file by hand).
 
-    OLD and NEW must be keys of one kind: two job keys, or two workflow:KEY keys.
+    OLD and NEW must be keys of one kind: two job keys, or two workflow:KEY keys. Exit 0
+    moved, 1 no such entry or NEW already taken, 2 keys of two kinds.
     """
     kind = _kind_of_move(old, new)
     _env, store = _store(globals_)
@@ -133,7 +147,10 @@ def mv(globals_: Globals, old: str, new: str) -> None:
 @click.argument("key")
 @click.pass_obj
 def rm(globals_: Globals, key: str) -> None:
-    """Forget an entry; the live job or workflow is left untouched (and becomes unmanaged)."""
+    """Forget an entry; the live job or workflow is left untouched (and becomes unmanaged).
+
+    Exit 0 removed, 1 no such entry.
+    """
     env, store = _store(globals_)
     kind = kind_of_key(key)
     with store.locked():
