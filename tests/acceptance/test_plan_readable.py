@@ -134,7 +134,8 @@ def test_the_mass_delete_guard_is_in_the_plan_and_refuses_before_the_prompt(
             "name": "mass delete",
             "ok": False,
             "reason": f"{reason}; pass --allow-mass-delete if intended",
-        }
+        },
+        {"name": "risky changes", "ok": True, "reason": None},
     ]
     assert "Guards:" in refused.stdout
     assert "Apply these changes" not in refused.stderr  # never asked

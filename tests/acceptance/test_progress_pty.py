@@ -7,7 +7,6 @@ written to the terminal is read back from the pty's master side, control charact
 from __future__ import annotations
 
 import errno
-import inspect
 import os
 import re
 import subprocess
@@ -16,8 +15,6 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-
-import syncctl.cli.apply
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 
@@ -33,9 +30,6 @@ JOB = dedent(
 )
 ERASE = b"\r\x1b[K"
 FULL_BAR = f"apply [########################] {JOBS}/{JOBS}".encode()
-WIRED = bool(re.search(r"\breporter\(", inspect.getsource(syncctl.cli.apply)))
-"""Whether ``cli/apply.py`` hands its progress to ``syncctl.progress.reporter`` yet (its owner
-applies the few-line change; until then the apply test below is an expected failure)."""
 
 
 def project(root: Path) -> Path:
@@ -94,9 +88,6 @@ def syncctl(*args: str) -> list[str]:
     return [sys.executable, "-m", "syncctl", *args]
 
 
-@pytest.mark.xfail(
-    not WIRED, reason="cli/apply.py does not call progress.reporter yet", strict=True
-)
 def test_apply_on_a_terminal_draws_one_bar_redrawn_in_place(tmp_path: Path) -> None:
     code, out, terminal = in_pty(syncctl("apply", "--yes"), project(tmp_path))
     assert code == 0, terminal.decode(errors="replace")

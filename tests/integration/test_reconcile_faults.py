@@ -46,7 +46,11 @@ def key(n: int) -> str:
 
 
 def data(n: int, version: int = 1) -> dict[str, object]:
-    return job(f"Job {n:02d}", mutex_key=f"m{n}-v{version}")
+    """Job ``n``; a new ``version`` changes its query (an ordinary update, not a risky one)."""
+    tickets = {"resource": "ticketing/tickets", "method": "list"}
+    return job(
+        f"Job {n:02d}", mutex_key=f"m{n}", resources=[{**tickets, "query": {"v": str(version)}}]
+    )
 
 
 def start(project: Project, count: int = 30) -> dict[str, str]:

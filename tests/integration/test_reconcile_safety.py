@@ -46,7 +46,7 @@ def test_a_saved_plan_applies_what_was_planned(
 
     # The plan carries its bodies: a later edit of the file does not change what it applies.
     project.write_job("zendesk/tickets", job("Tickets", mutex_key="edited after the plan"))
-    result = project.ok("apply", str(saved), "--format", "json")
+    result = project.ok("apply", str(saved), "--format", "json", "--allow-risky")  # mutex_key
     assert json.loads(result.stdout)["applied"] == 2
     ids = project.ids()
     assert ids["zendesk/tickets"] == started["zendesk/tickets"]
@@ -226,7 +226,7 @@ def test_a_saved_plan_rereads_only_the_jobs_it_touches(
     live.update(ids["jira/job-5"], {"state_key": "drift"})  # unchanged in the plan: not stale
 
     log = RequestLog(emulator_server.emulator)
-    project.apply(str(saved))
+    project.apply(str(saved), "--allow-risky")  # the plan changes a mutex_key
     assert log.calls.count(("GET", "item")) == 1  # the updated job's fingerprint, nothing else
     assert log.writes() == [("PATCH", "item")]
     assert live.get(ids["jira/job-0"])["mutex_key"] == "changed"

@@ -106,7 +106,10 @@ def test_update_shows_a_field_level_diff_and_only_sends_the_changed_fields(
     assert change["send"] == {"mutex_key": "m2", "resources": after["resources"]}
 
     log = RequestLog(emulator_server.emulator)
-    project.apply()
+    refused = project.ok("apply", "--yes", code=1)  # a mutex_key change is risky
+    assert "refused by the risky changes guard" in refused.stderr
+    assert log.writes() == []  # refused before anything is sent
+    project.apply("--allow-risky")
     assert log.writes() == [("PATCH", "item")]
     assert project.ids() == {"zendesk/tickets": job_id}
     assert_converged(project, live, {"zendesk/tickets": after})
@@ -219,7 +222,8 @@ def test_an_out_of_band_edit_is_reverted(project: Project, live: Observer) -> No
     (change,) = project.plan()["changes"]
     assert change["action"] == "update"
     assert {d["field"] for d in change["diff"]} == {"label", "state_key", "resources"}
-    project.apply()
+    assert [r["field"] for r in change["risks"]] == ["state_key"]  # even putting it back
+    project.apply("--allow-risky")
     assert project.ids() == {"zendesk/tickets": job_id}
     assert len(live.jobs()) == 1
     assert_converged(project, live, {"zendesk/tickets": data})

@@ -4,47 +4,34 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from syncctl.cli.main import Globals, format_option
-from syncctl.cli.plan import build_targeted_plan, target_options
-from syncctl.client.api import SyncJobClient
+from syncctl.cli.plan import target_options
 from syncctl.config import load_config
 from syncctl.connect import connect
-from syncctl.errors import EXIT_FAILURE, ApiError, PlanError, SyncctlError, UsageError
-from syncctl.kinds import SYNC_JOB
-from syncctl.loader import Document
-from syncctl.reconcile.apply import ApplyResult, Executor, Outcome, Progress
+from syncctl.errors import EXIT_FAILURE, PlanError, UsageError
+from syncctl.progress import reporter
+from syncctl.reconcile.apply import ApplyResult, Executor, Progress
 from syncctl.reconcile.guards import MASS_DELETE, RISKY, guards_for, judge, refuse
-from syncctl.reconcile.plan import Adopt, Create, Plan, Update
 from syncctl.reconcile.saved import check_fresh, read_plan
-from syncctl.reconcile.session import open_session
+from syncctl.reconcile.session import build_plan, open_session
+from syncctl.reconcile.verify import Verified, to_verify, verify_runs
 from syncctl.render import apply_verify
 from syncctl.render.apply import APPLY
 from syncctl.render.apply_text import line
-from syncctl.render.apply_verify import Verified
 from syncctl.render.plan import PLAN
-from syncctl.rules._args import declared_args
-from syncctl.runs import (
-    Change,
-    MissingArgsError,
-    parse_arg_options,
-    request_for,
-    run_once,
-    stats_text,
-)
+from syncctl.runs import parse_arg_options
 
 VERIFY_TIMEOUT = 3600.0
 
 
-def _progress(enabled: bool, color: bool) -> Progress | None:
-    def show(outcome: Outcome, done: int, total: int) -> None:
-        click.echo(f"[{done}/{total}] {line(outcome, color=color)}", err=True)
-
-    return show if enabled else None
+def _progress(total: int, verbosity: int, color: bool) -> Progress | None:
+    """``[n/total]`` lines at -v; a bar on a terminal for more than ten actions; else nothing."""
+    return reporter(total, verbosity=verbosity, describe=lambda o: line(o, color=color))
 
 
 @click.command()
@@ -107,8 +94,18 @@ def apply(
     refused), with the targets it was made with. The guards (mass delete, risky changes) are
     checked before anything is asked or changed: a plan they refuse exits 1 with their reasons.
     Creates and updates run first, deletes last; every success is written to the state file at
-    once, so an interrupted apply loses nothing and the next run converges. Exit 1 if any job
-    failed, or (with --verify-run) any verify run did not complete.
+    once, so an interrupted apply loses nothing and the next run converges.
+
+    Exit 0 applied (or nothing to do), 1 a guard refused the plan, a stale saved plan, a change
+    that failed or (with --verify-run) a verify run that did not complete, 2 usage.
+
+    \b
+    Examples:
+      syncctl apply                             # plan, show, ask
+      syncctl --env production apply plan.json --yes
+      syncctl apply --target 'workflow:*' --yes   # the workflows (and the jobs they run)
+      syncctl apply --prune --allow-mass-delete --yes
+      syncctl apply --yes --verify-run ACCOUNT_ID --verify-arg since=2026-01-01
     """
     _check_options(plan_file, prune, target, exclude, verify_account, verify_args)
     config = load_config(globals_.config)
@@ -136,7 +133,7 @@ def apply(
             the_plan = judge(saved, guards)
             refuse(the_plan)
         else:
-            built = build_targeted_plan(session, state, prune=prune, target=target, exclude=exclude)
+            built = build_plan(session, state, prune=prune, target=target, exclude=exclude)
             the_plan = judge(built, guards)
             # The plan shown before asking goes to stderr when stdout carries JSON or markdown.
             click.echo(
@@ -155,8 +152,8 @@ def apply(
             workflows=session.api.workflows,
             concurrency=env.concurrency,
         )
-        show = globals_.verbosity > 0 or (sys.stderr.isatty() and len(the_plan.actionable) > 10)
-        result = executor.run(the_plan, _progress(show, globals_.color))
+        total = len(the_plan.actionable)
+        result = executor.run(the_plan, _progress(total, globals_.verbosity, globals_.color))
     if verify_account is None:
         click.echo(APPLY.render(fmt, result, color=globals_.color), nl=False)
         click.get_current_context().exit(EXIT_FAILURE if result.failed else 0)
@@ -169,7 +166,9 @@ def apply(
             verify_account,
             verify_args,
             timeout=verify_timeout,
-            verbose=globals_.verbosity > 0,
+            on_status=(lambda text: click.echo(f"  {text}", err=True))
+            if globals_.verbosity > 0
+            else None,
             echo=(lambda v: click.echo(apply_verify.line(v, color=globals_.color)))
             if fmt == "text"
             else None,
@@ -202,88 +201,6 @@ def _check_options(
         if not verify_account.strip():
             raise UsageError("--verify-run needs an integrated account id")
         parse_arg_options(verify_args)  # a malformed NAME=VALUE is found before apply
-
-
-def to_verify(plan: Plan, result: ApplyResult) -> list[tuple[str, str]]:
-    """(key, id) of each job whose live object apply created or changed, and did so without
-    failing, in apply's order; workflows and state-only changes are not run."""
-    changed = {
-        c.key
-        for c in plan.changes
-        if c.kind == SYNC_JOB.name and isinstance(c, Create | Update | Adopt) and c.calls_api
-    }
-    return [
-        (o.key, o.id)
-        for o in result.outcomes
-        if o.ok and o.kind == SYNC_JOB.name and o.key in changed and o.id is not None
-    ]
-
-
-def _args_for(key: str, data: dict[str, object], texts: Sequence[str]) -> list[str]:
-    """The ``--verify-arg`` texts job ``key`` declares (all of them for an open schema)."""
-    declared = declared_args(Document(key, dict(data), None, ()))
-    if declared is None or declared.open:
-        return list(texts)
-    names = set(declared.properties)
-    return [text for text in texts if text.partition("=")[0].strip() in names]
-
-
-def verify_one(
-    client: SyncJobClient,
-    key: str,
-    job_id: str,
-    account: str,
-    texts: Sequence[str],
-    *,
-    timeout: float,
-    verbose: bool,
-) -> Verified:
-    """Run job ``key`` once for ``account`` and wait for its end (``apply --verify-run``)."""
-    try:
-        data = dict(client.jobs.get(job_id).body)
-        request = request_for(key, data, job_id, account, _args_for(key, data, texts))
-    except MissingArgsError as exc:
-        flags = " ".join(f"--verify-arg {name}=..." for name in exc.missing)
-        return Verified(
-            key, job_id, "skipped", detail=f"needs {', '.join(exc.missing)}: add {flags}"
-        )
-    except SyncctlError as exc:  # a mistyped value, a job the API no longer has
-        return Verified(key, job_id, "error", detail=exc.message)
-
-    def heard(change: Change) -> None:
-        if verbose and change.status_changed:
-            click.echo(f"  verify {key}: {change.run.status} ({change.seconds:.1f}s)", err=True)
-
-    try:
-        followed = run_once(client, request, timeout=timeout, on_change=heard)
-    except ApiError as exc:
-        return Verified(key, job_id, "error", detail=exc.message)
-    run = followed.run
-    status = "timed out" if followed.timed_out else run.status
-    detail = stats_text(run.resource_stats)
-    if followed.timed_out:
-        detail = f"still {run.status}; the run goes on"
-    return Verified(key, job_id, status, run.id, followed.seconds, detail)
-
-
-def verify_runs(
-    client: SyncJobClient,
-    jobs: Sequence[tuple[str, str]],
-    account: str,
-    texts: Sequence[str],
-    *,
-    timeout: float,
-    verbose: bool,
-    echo: Callable[[Verified], None] | None = None,
-) -> list[Verified]:
-    """``verify_one`` for each job in turn (``echo``: told of each as it ends)."""
-    verified = []
-    for key, job_id in jobs:
-        item = verify_one(client, key, job_id, account, texts, timeout=timeout, verbose=verbose)
-        if echo is not None:
-            echo(item)
-        verified.append(item)
-    return verified
 
 
 def _show_verified(

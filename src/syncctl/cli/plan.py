@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from syncctl.cli.main import Globals, format_option
-from syncctl.client.models import LiveObject
 from syncctl.config import load_config
-from syncctl.kinds import SYNC_JOB, WORKFLOW
-from syncctl.reconcile.desired import load_files
 from syncctl.reconcile.guards import guards_for, judge
-from syncctl.reconcile.plan import Plan
-from syncctl.reconcile.planner import plan_environment
 from syncctl.reconcile.saved import write_plan
-from syncctl.reconcile.session import Session, open_session
-from syncctl.reconcile.state import State
+from syncctl.reconcile.session import build_plan, open_session
 from syncctl.render.plan import PLAN
-from syncctl.validate import collector_paused
 
 EXIT_CHANGES = 2
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,35 +37,6 @@ def target_options(command: F) -> F:
         "'workflow:*' (a glob where * matches / too; repeatable). A workflow brings the jobs "
         "it runs.",
     )(command)
-
-
-def build_targeted_plan(
-    session: Session,
-    state: State,
-    *,
-    prune: bool,
-    target: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-) -> Plan:
-    """``session.build_plan`` with ``--target``/``--exclude``: validate the files, list every
-    live job and workflow (all pages or nothing), and diff what the patterns select."""
-    with collector_paused():
-        desired = load_files(session.config, session.env)
-        live: dict[str, list[LiveObject]] = {
-            SYNC_JOB.name: list(session.api.jobs.list()),
-            WORKFLOW.name: list(session.api.workflows.list()),
-        }
-        return plan_environment(
-            session.env.name,
-            desired.objects,
-            state,
-            live,
-            prune=prune,
-            warnings=desired.warnings,
-            elsewhere=desired.elsewhere,
-            target=target,
-            exclude=exclude,
-        )
 
 
 @click.command()
@@ -99,7 +63,7 @@ def plan(
     fmt: str,
     detailed_exitcode: bool,
 ) -> None:
-    """Compare the job files with the live jobs of one environment and show the changes.
+    """Compare the job and workflow files with the live objects of one environment.
 
     Validates the files first (the same checks as 'syncctl validate') and shows their warnings
     above the plan; a listing that fails on any page aborts the plan, so a missing page can
@@ -109,11 +73,23 @@ def plan(
     With --target/--exclude the plan is partial and says so: only the matching keys are
     planned (a pattern that matches nothing exits 2), prune deletes only among them, and a
     saved partial plan records its patterns.
+
+    Exit 0 planned (changes or not), 1 an error (invalid files, an API error), 2 usage. With
+    --detailed-exitcode: 0 no changes, 2 changes present, 1 an error (a usage error is 2 as
+    well: it is the only exit 2 that writes to stderr).
+
+    \b
+    Examples:
+      syncctl plan
+      syncctl --env production plan --format markdown > plan.md
+      syncctl plan --target 'zendesk/*' --exclude zendesk/tickets
+      syncctl plan --prune --out plan.json && syncctl apply plan.json
+      syncctl plan --detailed-exitcode          # in CI: 2 means there is something to apply
     """
     config = load_config(globals_.config)
     env = config.environment(globals_.env)
     with open_session(config, env, lock=False) as session:
-        built = build_targeted_plan(
+        built = build_plan(
             session, session.store.load(), prune=prune, target=target, exclude=exclude
         )
         result = judge(built, guards_for(env))

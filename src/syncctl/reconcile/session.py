@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from syncctl.client.api import SyncJobClient
@@ -37,10 +37,18 @@ def open_session(config: Config, env: Environment, *, lock: bool) -> Iterator[Se
         yield Session(config, env, api, store)
 
 
-def build_plan(session: Session, state: State, *, prune: bool) -> Plan:
-    """Validate the files, list every live job and workflow (all pages or nothing), and diff;
-    the files' warnings travel with the plan (shown above it). Guards are not judged here: the
-    command that shows or applies the plan does that with its flags (``guards.judge``)."""
+def build_plan(
+    session: Session,
+    state: State,
+    *,
+    prune: bool,
+    target: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> Plan:
+    """Validate the files, list every live job and workflow (all pages or nothing), and diff
+    what ``target``/``exclude`` select (default: everything); the files' warnings travel with
+    the plan (shown above it). Guards are not judged here: the command that shows or applies
+    the plan does that with its flags (``guards.judge``)."""
     with collector_paused():
         desired = load_files(session.config, session.env)
         live: dict[str, list[LiveObject]] = {
@@ -55,4 +63,6 @@ def build_plan(session: Session, state: State, *, prune: bool) -> Plan:
             prune=prune,
             warnings=desired.warnings,
             elsewhere=desired.elsewhere,
+            target=target,
+            exclude=exclude,
         )

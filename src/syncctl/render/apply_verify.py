@@ -10,39 +10,11 @@ Only ``completed`` and ``skipped`` leave apply's exit code alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import click
 
-PASSED = frozenset({"completed", "skipped"})
-
-
-@dataclass(frozen=True, slots=True)
-class Verified:
-    """One job's verify run: its final ``status`` and what else a reader needs (``detail``)."""
-
-    key: str
-    id: str
-    status: str
-    run_id: str | None = None
-    seconds: float | None = None
-    detail: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status in PASSED
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "id": self.id,
-            "status": self.status,
-            "ok": self.ok,
-            "run_id": self.run_id,
-            "seconds": round(self.seconds, 3) if self.seconds is not None else None,
-            "detail": self.detail or None,
-        }
+from syncctl.reconcile.verify import Verified
 
 
 def _facts(item: Verified) -> str:
