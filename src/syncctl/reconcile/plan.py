@@ -762,11 +762,3 @@ def _matched(before: list[Any], after: list[Any]) -> Iterator[tuple[int, Any, An
     for index, (key, new) in enumerate(zip(keys(after), after, strict=True)):
         if key in old_by_key and old_by_key[key] != new:
             yield index, old_by_key[key], new
-
-
-def check_mass_delete(plan: Plan, ratio: float, *, allowed: bool) -> None:
-    """Refuse a plan that deletes more than ``ratio`` of the managed objects: the mass-delete
-    guard of ``syncctl.reconcile.guards``, kept here for callers from before guards."""
-    from syncctl.reconcile.guards import MassDelete, refuse  # guards reads this module
-
-    refuse(replace(plan, guards=(MassDelete(ratio, allowed=allowed).check(plan),)))

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from syncctl.client.models import LiveJob
 from syncctl.errors import PlanError
 from syncctl.kinds import SYNC_JOB, Access, Field
+from syncctl.reconcile.guards import MassDelete, judge, refuse
 from syncctl.reconcile.normalise import content_hash, normalise
-from syncctl.reconcile.plan import Action, DesiredJob, check_mass_delete, make_plan
+from syncctl.reconcile.plan import Action, DesiredJob, make_plan
 from syncctl.reconcile.state import Entry, Pending, State
 
 RESOURCES = [{"resource": "ticketing/tickets", "method": "list"}]
@@ -192,10 +193,14 @@ def test_mass_delete_needs_permission() -> None:
     plan = make_plan(
         "local", jobs[:1], state, [live(str(i), j) for i, j in enumerate(jobs)], prune=True
     )
+
+    def check(ratio: float, *, allowed: bool) -> None:
+        refuse(judge(plan, [MassDelete(ratio, allowed=allowed)]))
+
     with pytest.raises(PlanError, match="deletes 3 of 4 managed jobs"):
-        check_mass_delete(plan, 0.5, allowed=False)
-    check_mass_delete(plan, 0.5, allowed=True)
-    check_mass_delete(plan, 0.8, allowed=False)
+        check(0.5, allowed=False)
+    check(0.5, allowed=True)
+    check(0.8, allowed=False)
 
 
 labels = st.sampled_from(["a", "b", "c", "d"])
