@@ -6,18 +6,15 @@ and a workflow or an unchanged job (not run)."""
 from __future__ import annotations
 
 import json
-import os
-import re
-import selectors
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from served import child_env, serve
+
 TOKEN = "verify-run-token"
-URL = re.compile(r"serving (http://127\.0\.0\.1:\d+)")
 PLAIN = """\
 label: users
 default_runtime_version: 3
@@ -49,45 +46,14 @@ config:
       config: {sync_job: zendesk/users}
 """
 RUN_FAST = ("--run-seconds", "0.2", "--run-start-seconds", "0.05")
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "SYNCCTL_LOCAL_TOKEN"}
-    env.update(PYTHONUNBUFFERED="1", VERIFY_TOKEN=TOKEN, SYNCCTL_RUN_POLL_INTERVAL="0.05")
-    return env
-
-
-def _line(process: subprocess.Popen[bytes], deadline: float) -> str:
-    assert process.stdout is not None
-    fd = process.stdout.fileno()
-    line = b""
-    with selectors.DefaultSelector() as selector:
-        selector.register(fd, selectors.EVENT_READ)
-        while not line.endswith(b"\n"):
-            if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
-                raise AssertionError("no line in time")
-            byte = os.read(fd, 1)
-            if not byte:
-                break
-            line += byte
-    return line.decode()
+# The token the project names (token_env), and a fast poll so runs finish quickly.
+ENV = {"VERIFY_TOKEN": TOKEN, "SYNCCTL_RUN_POLL_INTERVAL": "0.05"}
 
 
 @contextmanager
 def project(tmp_path: Path, *options: str) -> Iterator[Path]:
     """A project whose one environment is a served emulator started with ``options``."""
-    command = [sys.executable, "-m", "syncctl", "emulator", "serve", "--port", "0"]
-    command += ["--db", str(tmp_path / "emulator.sqlite3"), "--token", TOKEN, *options]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, env=_env()
-    )
-    try:
-        deadline = time.monotonic() + 30
-        match = None
-        while match is None:
-            line = _line(process, deadline)
-            assert line, "the emulator exited early"
-            match = URL.search(line)
+    with serve(tmp_path, "--token", TOKEN, *options, env=child_env(**ENV)) as served:
         root = tmp_path / "project"
         for rel, text in {
             "jobs/zendesk/users.yaml": PLAIN,
@@ -97,20 +63,17 @@ def project(tmp_path: Path, *options: str) -> Iterator[Path]:
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / rel).write_text(text, encoding="utf-8")
         (root / "syncctl.toml").write_text(
-            f'[environments.local]\nurl = "{match.group(1)}"\ntoken_env = "VERIFY_TOKEN"\n',
+            f'[environments.local]\nurl = "{served.url}"\ntoken_env = "VERIFY_TOKEN"\n',
             encoding="utf-8",
         )
         yield root
-    finally:
-        process.kill()
-        process.communicate(timeout=30)
 
 
 def syncctl(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "syncctl", *args],
         cwd=root,
-        env=_env(),
+        env=child_env(**ENV),
         capture_output=True,
         text=True,
         timeout=120,
