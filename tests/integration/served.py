@@ -71,9 +71,8 @@ def serve(folder: Path, *args: str, env: dict[str, str] | None = None) -> Iterat
         lines: list[str] = []
         while True:
             line = read_line(process, deadline)
-            assert line, (
-                f"the emulator exited early: {process.stderr.read() if process.stderr else ''}"
-            )
+            errors = process.stderr.read().decode(errors="replace") if not line else ""
+            assert line, f"the emulator exited early: {errors}"
             lines.append(line)
             match = URL.search(line)
             if match:

@@ -21,7 +21,7 @@ import difflib
 import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from syncctl.findings import PathPart, format_path
@@ -60,8 +60,8 @@ def fingerprint(live: Mapping[str, Any]) -> str:
 class FieldChange:
     """One difference between live and desired: ``path`` like ``$.resources[1].query.id``.
 
-    ``op`` is ``add`` or ``remove`` for a whole element of ``resources`` (``before`` or
-    ``after`` is then ``None``), else ``change``. ``element`` names the ``resources`` entry a
+    ``op`` is ``add`` or ``remove`` for a key (or a whole ``resources`` element) only one side
+    has (``before`` or ``after`` is then ``None``), else ``change``. ``element`` names the ``resources`` entry a
     change is in or about, e.g. ``resources[2] list-comments`` (the desired index, or the live
     one for a removed entry); ``None`` outside the list."""
 
@@ -107,14 +107,21 @@ def compared_fields(desired: Mapping[str, Any], kind: Kind = SYNC_JOB) -> Iterat
 def diff(
     desired: Mapping[str, Any], live: Mapping[str, Any], kind: Kind = SYNC_JOB
 ) -> tuple[FieldChange, ...]:
-    """Field-level differences, in payload field order, then document order."""
+    """Field-level differences, in payload field order, then document order. A key only one
+    side has is ``add`` (the live object lacks it) or ``remove`` (the file lacks it), never
+    ``null -> value``; a top-level field is absent when it is ``null`` (absent equals null)."""
     want, have = normalise(desired, kind), normalise(live, kind)
     changes: list[FieldChange] = []
     for name in compared_fields(want, kind):
         if want[name] == have[name]:
             continue
         before, after = have[name], want[name]
-        if name == ELEMENT_DIFFED and isinstance(before, list) and isinstance(after, list):
+        path = format_path((name,))
+        if before is None:
+            changes.append(FieldChange(name, path, None, after, "add"))
+        elif after is None:
+            changes.append(FieldChange(name, path, before, None, "remove"))
+        elif name == ELEMENT_DIFFED and isinstance(before, list) and isinstance(after, list):
             changes.extend(_elements(name, before, after))
         else:
             changes.extend(_walk(name, (name,), before, after))
@@ -130,11 +137,17 @@ def changed_fields(
 
 
 def _walk(field: str, path: tuple[PathPart, ...], before: Any, after: Any) -> Iterator[FieldChange]:
-    """Descend into mappings and equally long lists; report leaves (an absent side reads null)."""
+    """Descend into mappings and equally long lists; report leaves, and a key only one side
+    has as ``add`` or ``remove`` (its value whole)."""
     if isinstance(before, dict) and isinstance(after, dict):
         for key in dict.fromkeys([*before, *after]):
-            if key not in before or key not in after or before[key] != after[key]:
-                yield from _walk(field, (*path, key), before.get(key), after.get(key))
+            where = format_path((*path, key))
+            if key not in before:
+                yield FieldChange(field, where, None, after[key], "add")
+            elif key not in after:
+                yield FieldChange(field, where, before[key], None, "remove")
+            elif before[key] != after[key]:
+                yield from _walk(field, (*path, key), before[key], after[key])
         return
     if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
         for index, (old, new) in enumerate(zip(before, after, strict=True)):
@@ -187,9 +200,7 @@ def _elements(field: str, before: list[Any], after: list[Any]) -> Iterator[Field
                 if old != new:
                     label = element_label(field, new_index, new)
                     for leaf in _walk(field, (field, new_index), old, new):
-                        yield FieldChange(
-                            leaf.field, leaf.path, leaf.before, leaf.after, "change", label
-                        )
+                        yield replace(leaf, element=label)
             continue
         for old_index in range(b_start, b_end):
             old = before[old_index]

@@ -15,18 +15,17 @@ environment together (workflows name jobs) into one ``Plan``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, TypeAlias
 
 from syncctl.client.models import LiveObject
 from syncctl.errors import PlanError
-from syncctl.findings import Finding, PathPart, format_path
+from syncctl.findings import Finding
 from syncctl.graph import JobGraph, job_graph
 from syncctl.kinds import SYNC_JOB, Kind
 from syncctl.reconcile.normalise import (
-    ELEMENT_DIFFED,
     FieldChange,
     Payload,
     Risk,
@@ -35,7 +34,6 @@ from syncctl.reconcile.normalise import (
     content_hash,
     diff,
     fingerprint,
-    identity,
     normalise,
     risks,
 )
@@ -613,7 +611,7 @@ def _against(
     that turns ``protected`` on or off (``was_protected``: the state's flag) is an update even
     when the live object matches: the state changes, and a reviewer must see it."""
     body = view(current)
-    changes = keyed(diff(job.payload, body, job.kind), job.payload, body, job.kind)
+    changes = diff(job.payload, body, job.kind)
     toggled = (
         was_protected if was_protected is not None and was_protected != job.protected else None
     )
@@ -693,72 +691,3 @@ def _move_source(
         if current is not None and not diff(job.payload, view(current), job.kind):
             return key
     return None
-
-
-def keyed(
-    changes: tuple[FieldChange, ...],
-    desired: Mapping[str, Any],
-    live: Mapping[str, Any],
-    kind: Kind = SYNC_JOB,
-) -> tuple[FieldChange, ...]:
-    """``changes`` with each key the live object lacks marked ``add`` and each key the file
-    lacks marked ``remove`` (``diff`` reads an absent key as ``null``, so an added key would
-    read ``null -> 50``). A top-level field is absent when it is ``null`` (design: an absent
-    field equals ``null``). Whole ``resources`` entries are already ``add``/``remove``."""
-    added: set[str] = set()
-    removed: set[str] = set()
-    want, have = normalise(desired, kind), normalise(live, kind)
-    for name in dict.fromkeys(c.field for c in changes):
-        before, after = have.get(name), want.get(name)
-        if before is None or after is None:
-            (added if before is None else removed).add(format_path((name,)))
-        elif name == ELEMENT_DIFFED and isinstance(before, list) and isinstance(after, list):
-            for index, old, new in _matched(before, after):
-                _absent_keys((name, index), old, new, added, removed)
-        else:
-            _absent_keys((name,), before, after, added, removed)
-    return tuple(
-        replace(c, op="add" if c.path in added else "remove")
-        if c.op == "change" and (c.path in added or c.path in removed)
-        else c
-        for c in changes
-    )
-
-
-def _absent_keys(
-    path: tuple[PathPart, ...], before: Any, after: Any, added: set[str], removed: set[str]
-) -> None:
-    """Walk ``before`` and ``after`` as ``normalise.diff`` does (mappings, equally long lists),
-    collecting the paths of keys only one side has."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        for key in dict.fromkeys([*before, *after]):
-            if key not in before:
-                added.add(format_path((*path, key)))
-            elif key not in after:
-                removed.add(format_path((*path, key)))
-            elif before[key] != after[key]:
-                _absent_keys((*path, key), before[key], after[key], added, removed)
-    elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
-        for index, (old, new) in enumerate(zip(before, after, strict=True)):
-            if old != new:
-                _absent_keys((*path, index), old, new, added, removed)
-
-
-def _matched(before: list[Any], after: list[Any]) -> Iterator[tuple[int, Any, Any]]:
-    """(desired index, live entry, desired entry) of the ``resources`` entries ``diff`` pairs:
-    the same identity and the same occurrence of it."""
-
-    def keys(entries: list[Any]) -> list[tuple[str, int]]:
-        seen: dict[str, int] = {}
-        out = []
-        for entry in entries:
-            name = identity(entry)
-            key = f"={name}" if name is not None else f"#{canonical_json(entry)}"
-            seen[key] = seen.get(key, 0) + 1
-            out.append((key, seen[key]))
-        return out
-
-    old_by_key = dict(zip(keys(before), before, strict=True))
-    for index, (key, new) in enumerate(zip(keys(after), after, strict=True)):
-        if key in old_by_key and old_by_key[key] != new:
-            yield index, old_by_key[key], new

@@ -85,7 +85,7 @@ def test_a_changed_node_descends_into_its_fields_and_is_named() -> None:
     changes = diff(v4(READ, LIST, edited), v4(READ, LIST, COMMENTS))
     assert [(c.op, c.element, c.path, c.before, c.after) for c in changes] == [
         ("change", "resources[2] list-comments", "$.resources[2].method", "list", "get"),
-        ("change", "resources[2] list-comments", "$.resources[2].query", None, {"sort": "asc"}),
+        ("add", "resources[2] list-comments", "$.resources[2].query", None, {"sort": "asc"}),
     ]
 
 
@@ -121,7 +121,7 @@ def test_runtime_1_3_entries_are_matched_by_resource() -> None:
     after = {"default_runtime_version": 3, "resources": [users, tickets, {**comments, "id": 1}]}
     assert [(c.op, c.element, c.path) for c in diff(after, before)] == [
         ("add", "resources[0] ticketing/users", "$.resources[0]"),
-        ("change", "resources[2] ticketing/comments", "$.resources[2].id"),
+        ("add", "resources[2] ticketing/comments", "$.resources[2].id"),
     ]
 
 
