@@ -61,9 +61,9 @@ class FieldChange:
     """One difference between live and desired: ``path`` like ``$.resources[1].query.id``.
 
     ``op`` is ``add`` or ``remove`` for a key (or a whole ``resources`` element) only one side
-    has (``before`` or ``after`` is then ``None``), else ``change``. ``element`` names the ``resources`` entry a
-    change is in or about, e.g. ``resources[2] list-comments`` (the desired index, or the live
-    one for a removed entry); ``None`` outside the list."""
+    has (``before`` or ``after`` is then ``None``), else ``change``. ``element`` names the
+    ``resources`` entry a change is in or about, e.g. ``resources[2] list-comments`` (the
+    desired index, or the live one for a removed entry); ``None`` outside the list."""
 
     field: str
     path: str
