@@ -14,7 +14,8 @@ the job key). The reserved folder ``_multi/`` holds runtime-4 jobs that span int
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -118,52 +119,85 @@ class JobSpec(BaseModel):
                 hint="run syncctl validate",
             ) from None
 
-    @classmethod
-    def trusted(cls, job: JobFile) -> JobSpec:
-        """The typed view of a file that ``validate`` has just passed, built without checking
-        again (``model_construct``): plan and apply refuse to run on any error first, and the
-        schema already guarantees every type. Use ``from_job`` anywhere else."""
-        data, key, integration = job.data, job.key, job.integration
-        if data is None or key is None or integration is None:
-            raise InvalidJobError(f"{job.rel}: not a valid job file", hint="run syncctl validate")
-        kind: type[Resource] | type[Node] = (
-            Node if data.get("default_runtime_version") == 4 else Resource
-        )
-        resources = tuple(kind.model_construct(**entry) for entry in data.get("resources", ()))
-        fields = {k: v for k, v in data.items() if k not in ("resources", "environments")}
-        environments = data.get("environments")
-        return cls.model_construct(
-            **fields,
-            key=key,
-            integration=integration,
-            source=data,
-            resources=resources,
-            environments=tuple(environments) if environments is not None else None,
-        )
-
     @property
     def effective_label(self) -> str:
-        return self.label if self.label is not None else self.key
+        return _sent_label(self.source, self.key)
 
     @property
     def effective_integration_name(self) -> str:
         """What is sent: ``integration_name``, else the folder (``""`` for ``_multi/``)."""
-        if self.integration_name is not None:
-            return self.integration_name
-        return folder_integration_name(self.integration)
+        return _sent_integration_name(self.source, self.integration)
 
     def payload(self) -> dict[str, Any]:
         """The body sent to the sync-job API (a fresh copy each call)."""
-        local = SYNC_JOB.local
-        body = {k: _copy(v) for k, v in self.source.items() if k not in local}
-        body["integration_name"] = self.effective_integration_name
-        body["label"] = self.effective_label
-        return body
+        return _payload(self.source, self.key, self.integration)
 
     def targets(self, env_name: str, all_envs: Iterable[str]) -> bool:
         """Whether this job is applied to ``env_name`` (default: every configured environment)."""
-        chosen = self.environments if self.environments is not None else tuple(all_envs)
-        return env_name in chosen
+        return _targets(self.source, env_name, all_envs)
+
+
+@dataclass(frozen=True, slots=True)
+class TrustedJob:
+    """What plan and apply read of a job file that ``validate`` has just passed: its key,
+    folder and document, read as ``JobSpec`` reads them but with no model built (plan and
+    apply refuse to run on any error first, and the schema already guarantees every type;
+    building the resource models cost a plan of 5,000 jobs some 0.3 s). Use ``JobSpec.from_job``
+    anywhere else."""
+
+    key: str
+    integration: str
+    source: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, job: JobFile) -> TrustedJob:
+        data, key, integration = job.data, job.key, job.integration
+        if data is None or key is None or integration is None:
+            raise InvalidJobError(f"{job.rel}: not a valid job file", hint="run syncctl validate")
+        return cls(key, integration, data)
+
+    @property
+    def effective_label(self) -> str:
+        return _sent_label(self.source, self.key)
+
+    @property
+    def effective_integration_name(self) -> str:
+        return _sent_integration_name(self.source, self.integration)
+
+    @property
+    def protected(self) -> bool:
+        return self.source.get("protected") is True
+
+    def payload(self) -> dict[str, Any]:
+        return _payload(self.source, self.key, self.integration)
+
+    def targets(self, env_name: str, all_envs: Iterable[str]) -> bool:
+        return _targets(self.source, env_name, all_envs)
+
+
+def _sent_label(data: Mapping[str, Any], key: str) -> str:
+    label = data.get("label")
+    return label if isinstance(label, str) else key
+
+
+def _sent_integration_name(data: Mapping[str, Any], folder: str) -> str:
+    name = data.get("integration_name")
+    return name if isinstance(name, str) else folder_integration_name(folder)
+
+
+def _payload(data: Mapping[str, Any], key: str, folder: str) -> dict[str, Any]:
+    """The file minus its local keys, ``integration_name`` and ``label`` filled in."""
+    local = SYNC_JOB.local
+    body = {k: _copy(v) for k, v in data.items() if k not in local}
+    body["integration_name"] = _sent_integration_name(data, folder)
+    body["label"] = _sent_label(data, key)
+    return body
+
+
+def _targets(data: Mapping[str, Any], env_name: str, all_envs: Iterable[str]) -> bool:
+    listed = data.get("environments")
+    chosen = listed if isinstance(listed, list) else tuple(all_envs)
+    return env_name in chosen
 
 
 def _copy(value: Any) -> Any:

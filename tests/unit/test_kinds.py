@@ -24,7 +24,7 @@ from syncctl.emulator.store import Store
 from syncctl.errors import InvalidJobError
 from syncctl.kinds import KINDS, NO_DEFAULT, SYNC_JOB, WORKFLOW, Access, Field, Kind
 from syncctl.loader import load_text
-from syncctl.model import JobSpec
+from syncctl.model import JobSpec, TrustedJob
 from syncctl.reconcile.normalise import changed_fields, content_hash, diff, normalise
 from syncctl.reconcile.plan import Create, DesiredJob, Noop, Update, make_plan
 from syncctl.reconcile.state import Entry, State
@@ -427,7 +427,7 @@ def _job_file(text: str) -> JobFile:
 
 
 def test_the_plan_payload_of_a_file_carries_the_new_field() -> None:
-    payload = normalise(JobSpec.trusted(_job_file(JOB)).payload(), with_priority())
+    payload = normalise(TrustedJob.of(_job_file(JOB)).payload(), with_priority())
     assert payload["priority"] == 5
     assert list(payload) == list(with_priority().sent)
 
@@ -442,7 +442,7 @@ def test_the_checked_model_refuses_a_key_the_sync_job_table_lacks() -> None:
 def _desired(priority: int | None) -> DesiredJob:
     """The job file ``JOB`` with ``priority`` as the plan gets it under the copied kind."""
     kind = with_priority()
-    payload = normalise(JobSpec.trusted(_job_file(JOB)).payload(), kind) | {"priority": priority}
+    payload = normalise(TrustedJob.of(_job_file(JOB)).payload(), kind) | {"priority": priority}
     return DesiredJob("zendesk/tickets", "zendesk", "Tickets", payload, kind=kind)
 
 

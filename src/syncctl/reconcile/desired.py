@@ -15,7 +15,7 @@ from syncctl.config import Config, Environment
 from syncctl.errors import ValidationFailedError
 from syncctl.findings import Finding
 from syncctl.kinds import SYNC_JOB, WORKFLOW
-from syncctl.model import JobSpec
+from syncctl.model import TrustedJob
 from syncctl.reconcile.normalise import normalise
 from syncctl.reconcile.plan import DesiredJob, label_of
 from syncctl.rules.base import JobFile
@@ -61,7 +61,7 @@ def load_files(config: Config, env: Environment) -> Desired:
 
 
 def _job(file: JobFile, env: Environment, config: Config) -> DesiredJob | None:
-    spec = JobSpec.trusted(file)  # validated just above: built without a second check
+    spec = TrustedJob.of(file)  # validated just above: read without a second check
     if not spec.targets(env.name, config.environments):
         return None
     return DesiredJob(

@@ -8,7 +8,7 @@ import pytest
 
 from syncctl.config import load_config
 from syncctl.errors import ValidationFailedError
-from syncctl.model import JobSpec
+from syncctl.model import JobSpec, TrustedJob
 from syncctl.reconcile.desired import load_desired
 from syncctl.validate import validate_tree
 
@@ -21,7 +21,7 @@ def test_trusted_view_equals_the_checked_view_on_the_catalog() -> None:
     assert report.errors == ()
     assert len(jobs) >= 12
     for job in jobs:
-        trusted, checked = JobSpec.trusted(job), JobSpec.from_job(job)
+        trusted, checked = TrustedJob.of(job), JobSpec.from_job(job)
         assert trusted.payload() == checked.payload()
         assert trusted.effective_label == checked.effective_label
         assert trusted.protected == checked.protected
