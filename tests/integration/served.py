@@ -1,5 +1,6 @@
 """``syncctl emulator serve`` as a real subprocess on a free loopback port, for the tests that
-talk to it over a socket as a user's tools would."""
+talk to it over a socket as a user's tools would; and the project and the ``syncctl`` process
+that such a test points at it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import selectors
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,3 +83,36 @@ def serve(folder: Path, *args: str, env: dict[str, str] | None = None) -> Iterat
         if process.poll() is None:
             process.kill()
         process.communicate(timeout=30)  # reaps it and closes both pipes
+
+
+def write_files(root: Path, files: Mapping[str, str]) -> None:
+    """Each ``relative path -> text`` of ``files`` under ``root``, folders made as needed."""
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+
+
+def write_project(root: Path, url: str, token_env: str, files: Mapping[str, str]) -> Path:
+    """A project at ``root`` holding ``files``, whose one environment, ``local``, is the emulator
+    at ``url`` with its token read from the variable ``token_env``, as a user would set it up."""
+    root.mkdir(parents=True, exist_ok=True)
+    write_files(root, files)
+    (root / "syncctl.toml").write_text(
+        f'[environments.local]\nurl = "{url}"\ntoken_env = "{token_env}"\n', encoding="utf-8"
+    )
+    return root
+
+
+def cli(
+    root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``syncctl ARGS`` as a user runs it: its own process in ``root``, with ``env`` (by default
+    ``child_env()``); a hung command fails the test after ``timeout`` seconds."""
+    return subprocess.run(
+        [sys.executable, "-m", "syncctl", *args],
+        cwd=root,
+        env=child_env() if env is None else env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from served import child_env, read_line, serve
+from served import child_env, cli, read_line, serve, write_project
 
 TOKEN = "run-socket-token"
 KEY = "zendesk/tickets"
@@ -38,34 +38,20 @@ resources:
       limit: "{{args.page_size}}"
       account: "{{args.integrated_account_id}}"
 """
+FILES = {f"jobs/{KEY}.yaml": JOB}
 # The token the project names (token_env), and a fast poll so runs finish quickly.
 ENV = {"RUN_SOCKET_TOKEN": TOKEN, "SYNCCTL_RUN_POLL_INTERVAL": "0.05"}
 
 
-def _project(root: Path, url: str) -> Path:
-    (root / "jobs" / "zendesk").mkdir(parents=True)
-    (root / "jobs" / KEY).with_suffix(".yaml").write_text(JOB, encoding="utf-8")
-    (root / "syncctl.toml").write_text(
-        f'[environments.local]\nurl = "{url}"\ntoken_env = "RUN_SOCKET_TOKEN"\n', encoding="utf-8"
-    )
-    return root
-
-
 def syncctl(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "syncctl", *args],
-        cwd=root,
-        env=child_env(**ENV),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    """The CLI in ``root`` with the project's token and the fast poll set."""
+    return cli(root, *args, env=child_env(**ENV), timeout=60)
 
 
 @contextmanager
 def applied(tmp_path: Path, *options: str) -> Iterator[tuple[Path, str]]:
     with serve(tmp_path, "--token", TOKEN, *options, env=child_env(**ENV)) as served:
-        root = _project(tmp_path / "project", served.url)
+        root = write_project(tmp_path / "project", served.url, "RUN_SOCKET_TOKEN", FILES)
         done = syncctl(root, "apply", "--yes")
         assert done.returncode == 0, done.stderr
         yield root, served.url

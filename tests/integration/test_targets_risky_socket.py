@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import httpx
-from served import child_env, serve
+from served import child_env, cli, serve, write_files, write_project
 
 TOKEN = "targets-risky-token"
 ENV = {"TARGETS_RISKY_TOKEN": TOKEN}  # the variable the project's token_env names
@@ -76,31 +75,13 @@ class Served(NamedTuple):
 def served_project(tmp_path: Path, files: dict[str, str]) -> Iterator[Served]:
     """``files`` in a project whose environment is a served emulator, empty at the start."""
     with serve(tmp_path, "--token", TOKEN, env=child_env(**ENV)) as served:
-        root = tmp_path / "project"
-        write(root, files)
-        (root / "syncctl.toml").write_text(
-            f'[environments.local]\nurl = "{served.url}"\ntoken_env = "TARGETS_RISKY_TOKEN"\n',
-            encoding="utf-8",
-        )
+        root = write_project(tmp_path / "project", served.url, "TARGETS_RISKY_TOKEN", files)
         yield Served(root, served.url)
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
 
 
 def syncctl(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The CLI as a user runs it: its own process, in the project, with the token set."""
-    return subprocess.run(
-        [sys.executable, "-m", "syncctl", *args],
-        cwd=root,
-        env=child_env(**ENV),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return cli(root, *args, env=child_env(**ENV))
 
 
 def live(url: str, path: str) -> list[dict[str, Any]]:
@@ -168,7 +149,7 @@ def test_a_risky_change_is_refused_live_until_allowed(tmp_path: Path) -> None:
         first = syncctl(root, "apply", "--yes")
         assert first.returncode == 0, first.stdout + first.stderr
         (before,) = live(url, "sync-job")
-        write(root, {RISKY_FILE: V4.replace("STATE_KEY", TENANT)})
+        write_files(root, {RISKY_FILE: V4.replace("STATE_KEY", TENANT)})
         planned = syncctl(root, "plan", "--format", "json")
         refused = syncctl(root, "apply", "--yes")
         (unchanged,) = live(url, "sync-job")

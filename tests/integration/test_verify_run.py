@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from served import child_env, serve
+from served import child_env, cli, serve, write_project
 
 TOKEN = "verify-run-token"
 PLAIN = """\
@@ -45,6 +44,11 @@ config:
       action: run_sync_job
       config: {sync_job: zendesk/users}
 """
+FILES = {
+    "jobs/zendesk/users.yaml": PLAIN,
+    "jobs/zendesk/tickets.yaml": NEEDS_SINCE,
+    "workflows/onboarding.yaml": FLOW,
+}
 RUN_FAST = ("--run-seconds", "0.2", "--run-start-seconds", "0.05")
 # The token the project names (token_env), and a fast poll so runs finish quickly.
 ENV = {"VERIFY_TOKEN": TOKEN, "SYNCCTL_RUN_POLL_INTERVAL": "0.05"}
@@ -54,30 +58,12 @@ ENV = {"VERIFY_TOKEN": TOKEN, "SYNCCTL_RUN_POLL_INTERVAL": "0.05"}
 def project(tmp_path: Path, *options: str) -> Iterator[Path]:
     """A project whose one environment is a served emulator started with ``options``."""
     with serve(tmp_path, "--token", TOKEN, *options, env=child_env(**ENV)) as served:
-        root = tmp_path / "project"
-        for rel, text in {
-            "jobs/zendesk/users.yaml": PLAIN,
-            "jobs/zendesk/tickets.yaml": NEEDS_SINCE,
-            "workflows/onboarding.yaml": FLOW,
-        }.items():
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_text(text, encoding="utf-8")
-        (root / "syncctl.toml").write_text(
-            f'[environments.local]\nurl = "{served.url}"\ntoken_env = "VERIFY_TOKEN"\n',
-            encoding="utf-8",
-        )
-        yield root
+        yield write_project(tmp_path / "project", served.url, "VERIFY_TOKEN", FILES)
 
 
 def syncctl(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "syncctl", *args],
-        cwd=root,
-        env=child_env(**ENV),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """The CLI in ``root`` with the project's token and the fast poll set."""
+    return cli(root, *args, env=child_env(**ENV))
 
 
 def _verify_lines(stdout: str) -> dict[str, str]:
