@@ -7,16 +7,16 @@ never appear in any output, at any verbosity.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
 import re
-import selectors
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -24,7 +24,7 @@ from cli_helpers import run
 
 CANARY = "canary-0f3e9c2b7d4a4e1f8a6b5c3d2e1f0a9b"
 GOOD = "good-token-of-env-a"
-URL = re.compile(r"serving (http://127\.0\.0\.1:\d+)")
+SERVED_PY = Path(__file__).resolve().parents[1] / "integration" / "served.py"
 
 THREE = (
     '[environments.staging]\nurl = "https://staging.example.com"\n'
@@ -200,45 +200,25 @@ def test_the_command_is_listed_in_help(tmp_path: Path, monkeypatch: pytest.Monke
 # -- --remote against `syncctl emulator serve` ----------------------------------------------------
 
 
-def _read_line(process: subprocess.Popen[bytes], deadline: float) -> str:
-    """One line of stdout, byte by byte, so a silent emulator fails the test instead of hanging."""
-    assert process.stdout is not None
-    fd = process.stdout.fileno()
-    line = b""
-    with selectors.DefaultSelector() as selector:
-        selector.register(fd, selectors.EVENT_READ)
-        while not line.endswith(b"\n"):
-            if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
-                raise AssertionError("the emulator printed nothing in time")
-            byte = os.read(fd, 1)
-            if not byte:
-                break
-            line += byte
-    return line.decode()
+def socket_tests() -> ModuleType:
+    """tests/integration/served.py, the one start of ``syncctl emulator serve`` the socket tests
+    share, loaded by path: run alone, tests/acceptance has only its own folder on sys.path."""
+    if "served" in sys.modules:  # already imported by the integration tests of this run
+        return sys.modules["served"]
+    spec = importlib.util.spec_from_file_location("served", SERVED_PY)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["served"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     """The URL of ``syncctl emulator serve`` accepting only ``GOOD`` (environment env-a)."""
-    env = {k: v for k, v in os.environ.items() if k != "SYNCCTL_LOCAL_TOKEN"}
-    env["PYTHONUNBUFFERED"] = "1"
-    command = [sys.executable, "-m", "syncctl", "emulator", "serve", "--port", "0"]
-    command += ["--db", str(tmp_path / "emulator.sqlite3"), "--token", f"{GOOD}=env-a"]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, env=env, cwd=tmp_path
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            line = _read_line(process, deadline)
-            assert line, "the emulator exited early"
-            match = URL.search(line)
-            if match:
-                break
-        yield match.group(1)
-    finally:
-        process.kill()
-        process.communicate(timeout=30)  # reaps it and closes both pipes
+    with socket_tests().serve(tmp_path, "--token", f"{GOOD}=env-a") as emulator:
+        yield emulator.url
 
 
 def remote_project(root: Path, url: str) -> Path:
