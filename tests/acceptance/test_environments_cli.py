@@ -7,7 +7,7 @@ never appear in any output, at any verbosity.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
 import logging
 import os
@@ -24,7 +24,7 @@ from cli_helpers import run
 
 CANARY = "canary-0f3e9c2b7d4a4e1f8a6b5c3d2e1f0a9b"
 GOOD = "good-token-of-env-a"
-SERVED_PY = Path(__file__).resolve().parents[1] / "integration" / "served.py"
+INTEGRATION = Path(__file__).resolve().parents[1] / "integration"
 
 THREE = (
     '[environments.staging]\nurl = "https://staging.example.com"\n'
@@ -202,16 +202,11 @@ def test_the_command_is_listed_in_help(tmp_path: Path, monkeypatch: pytest.Monke
 
 def socket_tests() -> ModuleType:
     """tests/integration/served.py, the one start of ``syncctl emulator serve`` the socket tests
-    share, loaded by path: run alone, tests/acceptance has only its own folder on sys.path."""
-    if "served" in sys.modules:  # already imported by the integration tests of this run
-        return sys.modules["served"]
-    spec = importlib.util.spec_from_file_location("served", SERVED_PY)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["served"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    share. Run alone, tests/acceptance has only its own folder on sys.path, so the integration
+    folder is added after it, as pytest itself does when both folders run together."""
+    if str(INTEGRATION) not in sys.path:
+        sys.path.append(str(INTEGRATION))
+    return importlib.import_module("served")
 
 
 @pytest.fixture
