@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from syncctl.config import Config, default_config, load_config
-from syncctl.validate import default_paths, validate_paths
+from syncctl.discovery import default_paths
+from syncctl.validate import validate_paths
 
 CASES = Path(__file__).parent / "cases"
 

@@ -45,11 +45,11 @@ from ruamel.yaml.tokens import CommentToken
 
 from syncctl.canonical import key_orders
 from syncctl.config import Config
+from syncctl.discovery import JOB_SUFFIX, discover
 from syncctl.errors import UsageError
 from syncctl.findings import Finding, Severity
 from syncctl.kinds import SYNC_JOB, WORKFLOW, Kind
 from syncctl.loader import load_file, load_text
-from syncctl.validate import JOB_SUFFIX, discover
 
 _KEPT_STYLES = (DoubleQuotedScalarString, LiteralScalarString, FoldedScalarString)
 _BLOCK_SCALARS = (LiteralScalarString, FoldedScalarString)

@@ -1,10 +1,11 @@
 """Spread the file rules of a large tree over forked worker processes.
 
-``validate_tree`` asks :func:`pool_size` how many processes to use and, when more than one,
-calls :func:`check_in_pool`: the file list is cut into contiguous chunks; the parent checks the
-first chunk itself while each forked child loads and checks one other chunk and sends back, over
-a pipe, its findings and its jobs without their node tree (``Document.without_tree``). The
-parent then has exactly what one process would have had, in file order, and runs the
+``syncctl.validate.validate_tree`` asks :func:`pool_size` how many processes to use and, when
+more than one, calls :func:`check_in_pool`: the file list is cut into contiguous chunks; the
+parent checks the first chunk itself while each forked child loads and checks one other chunk
+(``syncctl.checks``: ``iter_jobs``, then ``check_files``) and sends back, over a pipe, its
+findings and its jobs without their node tree (``Document.without_tree``). The parent then has
+exactly what one process would have had, in file order, and ``validate_tree`` runs the
 cross-file rules once. ``Report.build`` sorts the findings, so the report is the same either way.
 
 Children are forked (Linux only: cheap, and they inherit the loaded rules and the compiled
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from syncctl.checks import check_files, iter_jobs
 from syncctl.errors import UsageError, WorkerDiedError
 from syncctl.kinds import KINDS
 from syncctl.loader import Document
@@ -116,8 +118,6 @@ def check_in_pool(
     files: Sequence[Path], config: Config, workers: int
 ) -> tuple[list[Finding], list[JobFile]]:
     """The file rules' findings and the jobs (in file order), checked by ``workers`` processes."""
-    from syncctl.validate import check_files, iter_jobs  # validate imports this module
-
     own, *others = chunks(len(files), workers)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -157,8 +157,6 @@ def _run_child(
 ) -> None:  # pragma: no cover - runs in the forked child
     code = 1
     try:
-        from syncctl.validate import check_files, iter_jobs
-
         try:
             payload = encode(*check_files(iter_jobs([files[i] for i in part], config), config))
         except BaseException as exc:  # sent to the parent, raised there

@@ -35,6 +35,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from syncctl.checks import load_jobs
 from syncctl.client.api import SyncJobClient
 from syncctl.client.models import LiveRun
 from syncctl.config import Config
@@ -49,7 +50,6 @@ from syncctl.errors import (
 from syncctl.loader import Document
 from syncctl.reconcile.state import State
 from syncctl.rules._args import declared_args
-from syncctl.validate import load_jobs
 
 EXIT_TIMEOUT = 3
 """Stopped waiting at ``--timeout``; the run goes on."""

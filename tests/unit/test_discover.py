@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from syncctl.validate import discover
+from syncctl.discovery import discover
 
 NAMES = [
     "jobs/a-b/x.yaml",

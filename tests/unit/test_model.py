@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from syncctl.checks import load_jobs
 from syncctl.config import default_config
 from syncctl.model import InvalidJobError, JobSpec, Node, Resource
-from syncctl.validate import load_jobs, validate_paths
+from syncctl.validate import validate_paths
 
 FULL = """
 integration_name: zendesk

@@ -5,9 +5,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from syncctl.checks import load_jobs
 from syncctl.config import default_config
 from syncctl.model import JobSpec, folder_integration_name
-from syncctl.validate import load_jobs
 
 V4 = """
 default_runtime_version: 4

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from syncctl.checks import iter_jobs
 from syncctl.config import default_config
+from syncctl.discovery import default_paths, discover
 from syncctl.kinds import SYNC_JOB, WORKFLOW
 from syncctl.rules import all_rules
-from syncctl.validate import default_paths, discover, iter_jobs, validate_paths, validate_tree
+from syncctl.validate import validate_paths, validate_tree
 
 JOB = """\
 label: Zendesk tickets

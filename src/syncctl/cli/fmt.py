@@ -11,9 +11,9 @@ import click
 
 from syncctl.cli.main import Globals, format_option
 from syncctl.config import load_config
+from syncctl.discovery import default_paths
 from syncctl.errors import EXIT_FAILURE, EXIT_OK
 from syncctl.fmt import FileResult, FormatReport, Status, format_paths
-from syncctl.validate import default_paths
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,10 @@ import click
 
 from syncctl.cli.main import Globals, format_option
 from syncctl.config import load_config
+from syncctl.discovery import default_paths
 from syncctl.errors import EXIT_FAILURE, EXIT_OK, UsageError
 from syncctl.render.findings import FINDINGS
-from syncctl.validate import default_paths, validate_paths
+from syncctl.validate import validate_paths
 
 
 @dataclass(frozen=True, slots=True)

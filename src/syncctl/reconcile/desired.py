@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from syncctl.config import Config, Environment
+from syncctl.discovery import default_paths
 from syncctl.errors import ValidationFailedError
 from syncctl.findings import Finding
 from syncctl.kinds import SYNC_JOB, WORKFLOW
@@ -19,7 +20,7 @@ from syncctl.model import TrustedJob
 from syncctl.reconcile.normalise import normalise
 from syncctl.reconcile.plan import DesiredJob, label_of
 from syncctl.rules.base import JobFile
-from syncctl.validate import default_paths, validate_tree
+from syncctl.validate import validate_tree
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,8 +42,10 @@ from pathlib import Path
 from typing import Any
 
 from syncctl.canonical import dump_job
+from syncctl.checks import load_jobs
 from syncctl.client.models import LiveJob, LiveWorkflow
 from syncctl.config import Config
+from syncctl.discovery import default_paths, discover
 from syncctl.errors import NotFoundError, UsageError
 from syncctl.findings import Finding, Report, Severity
 from syncctl.kinds import SYNC_JOB, WORKFLOW, Kind
@@ -54,7 +56,7 @@ from syncctl.reconcile.session import Session
 from syncctl.reconcile.state import Entry, State
 from syncctl.references import job_ids, job_keys, key_view
 from syncctl.rules import FileContext, JobFile, all_rules
-from syncctl.validate import default_paths, discover, load_jobs, validate_tree
+from syncctl.validate import validate_tree
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 ID_PREFIX = 8

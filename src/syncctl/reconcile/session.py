@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from syncctl.checks import collector_paused
 from syncctl.client.api import SyncJobClient
 from syncctl.client.models import LiveObject
 from syncctl.config import Config, Environment
@@ -15,7 +16,6 @@ from syncctl.reconcile.desired import load_files
 from syncctl.reconcile.plan import Plan
 from syncctl.reconcile.planner import plan_environment
 from syncctl.reconcile.state import State, StateStore
-from syncctl.validate import collector_paused
 
 
 @dataclass(frozen=True, slots=True)
