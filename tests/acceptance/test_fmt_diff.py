@@ -4,7 +4,6 @@ stdout, nothing written, exit 1 when anything would change; comments move with t
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from textwrap import dedent
@@ -86,7 +85,6 @@ def test_diff_names_a_missing_final_newline(
     assert out.endswith("-resources: []\n\\ No newline at end of file\n+resources: []\n")
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_git_apply_of_the_diff_gives_what_fmt_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
