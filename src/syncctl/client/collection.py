@@ -10,16 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic
+from typing import Any, Generic, Protocol
 from urllib.parse import quote
 
 import httpx
 
 from syncctl.client.endpoints import Endpoint
 from syncctl.client.models import LiveShapeError, T
-
-if TYPE_CHECKING:
-    from syncctl.client.api import SyncJobClient
+from syncctl.errors import ApiError, OutcomeUnknownError
 
 FilterValue = str | int | bool
 
@@ -43,6 +41,37 @@ class Page(Generic[T]):
         }
 
 
+class Requests(Protocol):
+    """The request machinery a ``Collection`` rides on (``syncctl.client.api.SyncJobClient``):
+    one request with retries, its answer decoded, and the errors of an answer that is not what
+    the API promises. Named here so that this module needs nothing of the client's module."""
+
+    @property
+    def page_size(self) -> int | None: ...
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Mapping[str, Any] | None = None,
+        lookup: str = ...,
+    ) -> httpx.Response: ...
+
+    def _decode(
+        self, method: str, path: str, response: httpx.Response, lookup: str = ...
+    ) -> Any: ...
+
+    def _invalid(self, method: str, path: str, why: str, status: int) -> ApiError: ...
+
+    def _unknown(
+        self, method: str, path: str, cause: str, lookup: str, status: int = 0
+    ) -> OutcomeUnknownError: ...
+
+    def redact(self, text: str) -> str: ...
+
+
 class Collection(Generic[T]):
     """CRUD on one kind's collection (``endpoint.path``) through its client's requests.
 
@@ -50,7 +79,7 @@ class Collection(Generic[T]):
     fails after retries raises), with the client's ``page_size`` as ``limit``.
     """
 
-    def __init__(self, client: SyncJobClient, endpoint: Endpoint[T]) -> None:
+    def __init__(self, client: Requests, endpoint: Endpoint[T]) -> None:
         self._client = client
         self.endpoint = endpoint
 
@@ -159,7 +188,7 @@ class Collection(Generic[T]):
 
 
 def _log_page(
-    client: SyncJobClient, path: str, filters: Mapping[str, FilterValue], page: Page[T]
+    client: Requests, path: str, filters: Mapping[str, FilterValue], page: Page[T]
 ) -> None:
     """``fetched /sync-job page 2: 100 objects, more to come``; filters are named (a filter
     value may be anything, so it is redacted like a path)."""
