@@ -593,7 +593,7 @@ def test_follow_rides_out_429s_through_the_client_retries(clock: Clock, client_f
     )
     assert followed.run.status == "completed"
     assert followed.exit_code == 0
-    assert 1.0 in clock.sleeps  # the Retry-After was honoured
+    assert clock.sleeps.count(1.0) >= 1  # the Retry-After was honoured
 
 
 def test_a_poll_that_keeps_failing_says_the_run_goes_on(clock: Clock, client_for: Any) -> None:

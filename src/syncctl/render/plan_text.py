@@ -35,7 +35,7 @@ from syncctl.reconcile.plan import (
     Update,
     Verdict,
 )
-from syncctl.references import KEY_FIELD
+from syncctl.references import ID_FIELD, KEY_FIELD
 from syncctl.render.findings_text import line as finding_line
 from syncctl.schedule import describe
 
@@ -194,7 +194,7 @@ def _step_words(step: Any) -> str:
         return "(not a step)"
     inner = step.get("config")
     if isinstance(inner, dict):
-        named = inner.get(KEY_FIELD) or inner.get("sync_job_id")
+        named = inner.get(KEY_FIELD) or inner.get(ID_FIELD)
         what = f"run {named}" if isinstance(named, str) else f"{step.get('action', 'run')}"
     else:
         what = "run the job its config expression gives"
